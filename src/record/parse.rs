@@ -1,0 +1,531 @@
+//! From a record file's bytes to a [`Record`]: the front matter is split off (gray_matter), parsed
+//! into a span-keeping YAML tree, and read field by field, every problem reported at its line.
+
+use super::*;
+use crate::decode::{Ctx, Fields};
+use crate::diag::Diagnostic;
+use crate::yaml::{self, Node, Value};
+
+const TOP_KEYS: [&str; 18] = [
+    "id",
+    "kind",
+    "title",
+    "severity",
+    "status",
+    "visibility",
+    "summary",
+    "impact",
+    "roles",
+    "causes",
+    "related",
+    "runbooks",
+    "timeline",
+    "action_items",
+    "postmortem",
+    "exclude_from_metrics",
+    "window",
+    "extra",
+];
+const EVENT_KEYS: [&str; 9] = ["at", "event", "text", "by", "public", "status", "from", "to", "role"];
+const ACTION_KEYS: [&str; 8] = ["id", "title", "owner", "due", "status", "priority", "done_on", "link"];
+const POSTMORTEM_KEYS: [&str; 3] = ["status", "facilitator", "meeting"];
+
+/// A gray_matter engine that leaves the front matter unparsed: incsite parses it itself, keeping
+/// lines and refusing alias bombs.
+struct Unparsed;
+
+impl gray_matter::engine::Engine for Unparsed {
+    fn parse(_: &str) -> gray_matter::Result<gray_matter::Pod> {
+        Ok(gray_matter::Pod::Null)
+    }
+}
+
+/// A file split into its front matter and body.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The YAML text between the `---` lines.
+    pub matter: String,
+    /// The file line the YAML text starts on, less one (add it to the YAML's 1-based lines).
+    pub matter_offset: usize,
+    pub body: String,
+    /// The file line the body starts on.
+    pub body_line: usize,
+    _text: std::marker::PhantomData<&'a str>,
+}
+
+/// Decodes UTF-8 and splits off the front matter, or says what is wrong with the file as a whole.
+pub fn split_front_matter<'a>(file: &str, bytes: &'a [u8]) -> Result<Split<'a>, Diagnostic> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+            return Err(Diagnostic::error(file, Pos::new(line, 0), "not-utf8", "the file is not valid UTF-8 text")
+                .with_hint("save the file as UTF-8"));
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error(file, Pos::file(), "empty-file", "the file is empty")
+            .with_hint("a record starts with front matter between `---` lines"));
+    }
+    let first = text.lines().next().unwrap_or("");
+    if first.trim_end() != "---" {
+        return Err(Diagnostic::error(
+            file,
+            Pos::new(1, 1),
+            "no-front-matter",
+            "the file does not start with front matter",
+        )
+        .with_hint("put the record's fields between two `---` lines at the top"));
+    }
+    let Some(close) = text.lines().skip(1).position(|l| l.trim_end() == "---") else {
+        return Err(Diagnostic::error(file, Pos::new(1, 1), "no-front-matter", "the front matter is never closed")
+            .with_hint("end the front matter with a line holding only `---`"));
+    };
+    let close_line = close + 2;
+    let parsed = gray_matter::Matter::<Unparsed>::new().parse::<gray_matter::Pod>(text).map_err(|e| {
+        Diagnostic::error(file, Pos::file(), "no-front-matter", format!("cannot split the front matter: {e}"))
+    })?;
+    let after_first = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
+    let matter_start = if parsed.matter.is_empty() {
+        after_first
+    } else {
+        text[after_first..].find(&parsed.matter).map(|i| i + after_first).unwrap_or(after_first)
+    };
+    let matter_offset = text[..matter_start].matches('\n').count();
+    Ok(Split {
+        matter: parsed.matter,
+        matter_offset,
+        body: parsed.content,
+        body_line: close_line + 1,
+        _text: std::marker::PhantomData,
+    })
+}
+
+/// Parses one record file. Returns the record (when the front matter could be read at all) and
+/// every problem found.
+pub fn parse(path: &str, bytes: &[u8]) -> (Option<Record>, Vec<Diagnostic>) {
+    let split = match split_front_matter(path, bytes) {
+        Ok(s) => s,
+        Err(d) => return (None, vec![d]),
+    };
+    let mut ctx = Ctx::new(path, split.matter_offset);
+    let root = match yaml::parse(&split.matter) {
+        Ok(Some(root)) => root,
+        Ok(None) => {
+            let d = Diagnostic::error(path, Pos::new(1, 1), "empty-front-matter", "the front matter is empty")
+                .with_hint("a record needs at least `title`, `status` and, for an incident, `severity`");
+            return (None, vec![d]);
+        }
+        Err(e) => {
+            let pos = Pos::new(e.line + split.matter_offset, e.col);
+            return (None, vec![Diagnostic::error(path, pos, "yaml", format!("invalid YAML: {}", e.message))]);
+        }
+    };
+    if !matches!(root.value, Value::Map(_)) {
+        ctx.error(
+            &root,
+            "not-a-mapping",
+            format!("the front matter must be a mapping of keys to values, found {}", root.kind_name()),
+        );
+        return (None, ctx.diags);
+    }
+    let record = read_record(&mut ctx, &root, path, split);
+    (record, ctx.diags)
+}
+
+fn read_record(ctx: &mut Ctx, root: &Node, path: &str, split: Split) -> Option<Record> {
+    let mut f = ctx.map(root, "the front matter")?;
+    let errors_before = ctx.diags.len();
+    let kind = f
+        .get("kind")
+        .and_then(|n| ctx.one_of(n, "kind", &[("incident", Kind::Incident), ("maintenance", Kind::Maintenance)]))
+        .unwrap_or(Kind::Incident);
+    let stem = path.rsplit('/').next().unwrap_or(path).trim_end_matches(".md").to_string();
+    let id = match f.get("id") {
+        Some(n) => ctx.string(n, "id").map(|s| At::new(s, ctx.pos(n))),
+        None => None,
+    }
+    .unwrap_or_else(|| At::new(stem, Pos::new(1, 1)));
+    if !valid_id(&id) {
+        let d = Diagnostic::error(
+            path,
+            id.pos,
+            "bad-id",
+            format!("id `{}` may hold only letters, digits, `.`, `_` and `-`", id.value),
+        )
+        .with_hint("the id is used in URLs; set `id:` or rename the file");
+        ctx.push(d);
+    }
+    let text_at = |ctx: &mut Ctx, f: &mut Fields, key: &str| {
+        f.get(key).and_then(|n| ctx.string(n, key).map(|s| At::new(s, ctx.pos(n))))
+    };
+    let title = text_at(ctx, &mut f, "title");
+    let severity = text_at(ctx, &mut f, "severity");
+    let statuses: &[(&str, Status)] = match kind {
+        Kind::Incident => &Status::INCIDENT,
+        Kind::Maintenance => &Status::MAINTENANCE,
+    };
+    let status = f.get("status").and_then(|n| ctx.one_of(n, "status", statuses).map(|s| At::new(s, ctx.pos(n))));
+    let visibility = f
+        .get("visibility")
+        .and_then(|n| ctx.one_of(n, "visibility", &[("public", Visibility::Public), ("private", Visibility::Private)]))
+        .unwrap_or(Visibility::Public);
+    let summary = f.get("summary").and_then(|n| ctx.string(n, "summary"));
+    let impact = f.get("impact").map(|n| read_impact(ctx, n)).unwrap_or_default();
+    let roles = f.get("roles").map(|n| read_roles(ctx, n)).unwrap_or_default();
+    let list = |ctx: &mut Ctx, f: &mut Fields, key: &str| -> Vec<At<String>> {
+        f.get(key).map(|n| ctx.strings(n, key)).unwrap_or_default().into_iter().map(|(s, p)| At::new(s, p)).collect()
+    };
+    let causes = list(ctx, &mut f, "causes");
+    let related = list(ctx, &mut f, "related");
+    let runbooks = list(ctx, &mut f, "runbooks");
+    let timeline_node = f.get("timeline");
+    let (timeline, dropped) = timeline_node.map(|n| read_timeline(ctx, n, kind)).unwrap_or_default();
+    let action_items = f.get("action_items").map(|n| read_actions(ctx, n, &id.value)).unwrap_or_default();
+    let postmortem = f.get("postmortem").and_then(|n| read_postmortem(ctx, n));
+    let window = f.get("window").and_then(|n| read_window(ctx, n));
+    let exclude_from_metrics =
+        f.get("exclude_from_metrics").and_then(|n| ctx.boolean(n, "exclude_from_metrics")).unwrap_or(false);
+    let extra = f.get("extra").map(to_json).unwrap_or(serde_json::Value::Null);
+    let key_pos = |f: &Fields, key: &str| f.key_node(key).map(|k| ctx.pos(k));
+    let (status_key, window_key) = (key_pos(&f, "status"), key_pos(&f, "window"));
+    f.finish(ctx, "the front matter", &TOP_KEYS);
+
+    let record_pos = ctx.pos(root);
+    let missing = |ctx: &mut Ctx, pos: Option<Pos>, key: &str, why: &str| {
+        let d = Diagnostic::error(path, pos.unwrap_or(record_pos), "missing-field", format!("missing `{key}`{why}"));
+        ctx.push(d);
+    };
+    if title.is_none() {
+        missing(ctx, None, "title", "");
+    }
+    if status.is_none() && status_key.is_none() {
+        missing(ctx, None, "status", "");
+    }
+    match kind {
+        Kind::Incident => {
+            if severity.is_none() {
+                missing(ctx, None, "severity", " (an incident needs a severity level)");
+            }
+            let has_detected = timeline.iter().any(|e| e.kind == EventKind::Detected);
+            if !has_detected && !dropped {
+                let pos = timeline_node.map(|n| ctx.pos(n));
+                missing(ctx, pos, "detected", " event in `timeline` (every incident records when it was detected)");
+            }
+        }
+        Kind::Maintenance => {
+            if window.is_none() && window_key.is_none() {
+                missing(ctx, None, "window", " (a maintenance needs `window: {from: …, until: …}`)");
+            }
+        }
+    }
+    let damaged = ctx.diags[errors_before..].iter().any(|d| d.level == crate::diag::Level::Error);
+    Some(Record {
+        path: path.to_string(),
+        kind,
+        id,
+        title,
+        severity,
+        status,
+        visibility,
+        summary,
+        impact,
+        roles,
+        causes,
+        related,
+        runbooks,
+        action_items,
+        postmortem,
+        window,
+        exclude_from_metrics,
+        milestones: Milestones::of(&timeline),
+        timeline,
+        extra,
+        body: split.body,
+        body_line: split.body_line,
+        pos: record_pos,
+        damaged,
+    })
+}
+
+fn read_impact(ctx: &mut Ctx, node: &Node) -> Vec<Impact> {
+    let Some(mut f) = ctx.map(node, "impact") else { return Vec::new() };
+    let mut out = Vec::new();
+    for (service, key, level) in f.all() {
+        if let Some(level) = ctx.one_of(level, "impact level", &ImpactLevel::ALL) {
+            out.push(Impact { service: At::new(service.to_string(), ctx.pos(key)), level });
+        }
+    }
+    out
+}
+
+fn read_roles(ctx: &mut Ctx, node: &Node) -> Vec<RoleAssignment> {
+    let Some(mut f) = ctx.map(node, "roles") else { return Vec::new() };
+    let mut out = Vec::new();
+    for (role, key, people) in f.all() {
+        let people = ctx.strings(people, "a role's people").into_iter().map(|(p, pos)| At::new(p, pos)).collect();
+        out.push(RoleAssignment { role: At::new(role.to_string(), ctx.pos(key)), people });
+    }
+    out
+}
+
+/// The timeline entries that could be read, and whether any had to be dropped.
+fn read_timeline(ctx: &mut Ctx, node: &Node, kind: Kind) -> (Vec<Event>, bool) {
+    let mut out = Vec::new();
+    let mut dropped = false;
+    let statuses: Vec<(&str, Status)> = Status::INCIDENT.iter().chain(Status::MAINTENANCE.iter()).copied().collect();
+    let statuses: &[(&str, Status)] = if kind == Kind::Incident { &Status::INCIDENT } else { &statuses };
+    for (index, item) in ctx.list(node, "timeline").iter().enumerate() {
+        let Some(mut f) = ctx.map(item, "a timeline entry") else {
+            dropped = true;
+            continue;
+        };
+        let pos = ctx.pos(item);
+        let at = f.get("at").and_then(|n| ctx.time(n, "at"));
+        let event_kind = f.get("event").and_then(|n| ctx.one_of(n, "timeline event", &EventKind::ALL));
+        let text = f.get("text").and_then(|n| ctx.string(n, "text"));
+        let by = f.get("by").and_then(|n| ctx.string(n, "by"));
+        let public = f.get("public").and_then(|n| ctx.boolean(n, "public"));
+        let status = f.get("status").and_then(|n| ctx.one_of(n, "status", statuses));
+        let from = f.get("from").and_then(|n| ctx.string(n, "from"));
+        let to = f.get("to").and_then(|n| ctx.string(n, "to"));
+        let role = f.get("role").and_then(|n| ctx.string(n, "role"));
+        let (has_at, has_event) = (f.key_node("at").is_some(), f.key_node("event").is_some());
+        f.finish(ctx, "a timeline entry", &EVENT_KEYS);
+        if !has_at {
+            ctx.error(item, "missing-field", "timeline entry without `at` (its time)");
+        }
+        if !has_event {
+            let d = Diagnostic::error(&ctx.file, pos, "missing-field", "timeline entry without `event`")
+                .suggest("", EventKind::ALL.iter().map(|(n, _)| *n));
+            ctx.push(d);
+        }
+        let (Some(at), Some(kind)) = (at, event_kind) else {
+            dropped = true;
+            continue;
+        };
+        let event = Event { at, kind, text, by, status, from, to, role, public, pos, index };
+        check_event_fields(ctx, &event);
+        out.push(event);
+    }
+    (out, dropped)
+}
+
+/// The fields an event of each kind needs.
+fn check_event_fields(ctx: &mut Ctx, e: &Event) {
+    let file = ctx.file.clone();
+    let mut need = |ok: bool, code: &'static str, what: &str| {
+        if !ok {
+            ctx.push(Diagnostic::error(&file, e.pos, code, what.to_string()));
+        }
+    };
+    match e.kind {
+        EventKind::Update => {
+            need(e.status.is_some(), "update-incomplete", "an `update` needs a `status`");
+            need(
+                e.text.as_deref().is_some_and(|t| !t.trim().is_empty()),
+                "update-incomplete",
+                "an `update` needs a `text`",
+            );
+        }
+        EventKind::Severity => need(
+            e.from.is_some() && e.to.is_some(),
+            "severity-event-incomplete",
+            "a `severity` event needs `from` and `to`",
+        ),
+        EventKind::Handoff => need(
+            e.role.is_some() && e.from.is_some() && e.to.is_some(),
+            "handoff-incomplete",
+            "a `handoff` needs `role`, `from` and `to`",
+        ),
+        _ => {}
+    }
+}
+
+fn read_actions(ctx: &mut Ctx, node: &Node, incident: &str) -> Vec<ActionItem> {
+    let mut out = Vec::new();
+    for (i, item) in ctx.list(node, "action_items").iter().enumerate() {
+        let Some(mut f) = ctx.map(item, "an action item") else { continue };
+        let pos = ctx.pos(item);
+        let id = f.get("id").and_then(|n| ctx.string(n, "id")).unwrap_or_else(|| format!("{incident}#{}", i + 1));
+        let title = f.get("title").and_then(|n| ctx.string(n, "title"));
+        let owner = f.get("owner").and_then(|n| ctx.string(n, "owner"));
+        let due = f.get("due").and_then(|n| ctx.date(n, "due"));
+        let status = f
+            .get("status")
+            .and_then(|n| ctx.one_of(n, "action item status", &ActionStatus::ALL))
+            .unwrap_or(ActionStatus::Open);
+        let priority = f.get("priority").and_then(|n| {
+            ctx.one_of(n, "priority", &[("low", Priority::Low), ("medium", Priority::Medium), ("high", Priority::High)])
+        });
+        let done_on = f.get("done_on").and_then(|n| ctx.date(n, "done_on"));
+        let link = f.get("link").and_then(|n| ctx.string(n, "link"));
+        let missing: Vec<&str> =
+            [("title", title.is_none()), ("owner", owner.is_none()), ("due", f.key_node("due").is_none())]
+                .iter()
+                .filter(|(_, m)| *m)
+                .map(|(k, _)| *k)
+                .collect();
+        f.finish(ctx, "an action item", &ACTION_KEYS);
+        if !missing.is_empty() {
+            let list: Vec<String> = missing.iter().map(|k| format!("`{k}`")).collect();
+            ctx.push(Diagnostic::error(
+                &ctx.file,
+                pos,
+                "action-item-incomplete",
+                format!("action item without {}", list.join(", ")),
+            ));
+        }
+        out.push(ActionItem { id, title, owner, due, status, priority, done_on, link, pos });
+    }
+    out
+}
+
+fn read_postmortem(ctx: &mut Ctx, node: &Node) -> Option<Postmortem> {
+    let mut f = ctx.map(node, "postmortem")?;
+    let statuses = [
+        ("none", PostmortemStatus::None),
+        ("draft", PostmortemStatus::Draft),
+        ("review", PostmortemStatus::Review),
+        ("published", PostmortemStatus::Published),
+    ];
+    let status =
+        f.get("status").and_then(|n| ctx.one_of(n, "post-mortem status", &statuses)).unwrap_or(PostmortemStatus::None);
+    let facilitator = f.get("facilitator").and_then(|n| ctx.string(n, "facilitator").map(|s| At::new(s, ctx.pos(n))));
+    let meeting = f.get("meeting").and_then(|n| ctx.date(n, "meeting"));
+    f.finish(ctx, "postmortem", &POSTMORTEM_KEYS);
+    Some(Postmortem { status, facilitator, meeting, pos: ctx.pos(node) })
+}
+
+fn read_window(ctx: &mut Ctx, node: &Node) -> Option<At<Window>> {
+    let mut f = ctx.map(node, "window")?;
+    let from = f.get("from").and_then(|n| ctx.time(n, "from"));
+    let until = f.get("until").and_then(|n| ctx.time(n, "until"));
+    let (has_from, has_until) = (f.key_node("from").is_some(), f.key_node("until").is_some());
+    f.finish(ctx, "window", &["from", "until"]);
+    if !has_from || !has_until {
+        ctx.error(node, "missing-field", "a `window` needs `from` and `until`");
+    }
+    let (from, until) = (from?, until?);
+    if from >= until {
+        ctx.error(node, "window-order", "the window's `from` must be before its `until`");
+    }
+    Some(At::new(Window { from, until }, ctx.pos(node)))
+}
+
+/// The `extra:` map as JSON for themes: plain `true`/`false` and numbers keep their type.
+fn to_json(node: &Node) -> serde_json::Value {
+    use serde_json::Value as J;
+    match &node.value {
+        _ if node.is_null() => J::Null,
+        Value::Scalar { text, plain: true } if text == "true" || text == "false" => J::Bool(text == "true"),
+        Value::Scalar { text, plain: true } => text
+            .parse::<i64>()
+            .map(J::from)
+            .ok()
+            .or_else(|| text.parse::<f64>().ok().and_then(|f| serde_json::Number::from_f64(f).map(J::Number)))
+            .unwrap_or_else(|| J::String(text.clone())),
+        Value::Scalar { text, .. } => J::String(text.clone()),
+        Value::Seq(items) => J::Array(items.iter().map(to_json).collect()),
+        Value::Map(entries) => {
+            J::Object(entries.iter().map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), to_json(v))).collect())
+        }
+    }
+}
+
+/// Parses a runbook page: front matter with `title` and optional `services`, then Markdown.
+pub fn parse_runbook(path: &str, bytes: &[u8]) -> (Option<Runbook>, Vec<Diagnostic>) {
+    let split = match split_front_matter(path, bytes) {
+        Ok(s) => s,
+        Err(d) => return (None, vec![d]),
+    };
+    let mut ctx = Ctx::new(path, split.matter_offset);
+    let root = match yaml::parse(&split.matter) {
+        Ok(Some(root)) => root,
+        Ok(None) => {
+            return (None, vec![Diagnostic::error(path, Pos::new(1, 1), "missing-field", "a runbook needs a `title`")])
+        }
+        Err(e) => {
+            let pos = Pos::new(e.line + split.matter_offset, e.col);
+            return (None, vec![Diagnostic::error(path, pos, "yaml", format!("invalid YAML: {}", e.message))]);
+        }
+    };
+    let Some(mut f) = ctx.map(&root, "the front matter") else { return (None, ctx.diags) };
+    let title = f.get("title").and_then(|n| ctx.string(n, "title"));
+    let services = f.get("services").map(|n| ctx.strings(n, "services")).unwrap_or_default();
+    f.finish(&mut ctx, "a runbook's front matter", &["title", "services"]);
+    if title.is_none() {
+        ctx.error(&root, "missing-field", "a runbook needs a `title`");
+    }
+    let id = path.rsplit('/').next().unwrap_or(path).trim_end_matches(".md").to_string();
+    let runbook = Runbook {
+        title: title.unwrap_or_else(|| id.clone()),
+        id,
+        path: path.to_string(),
+        services: services.into_iter().map(|(s, p)| At::new(s, p)).collect(),
+        body: split.body,
+    };
+    (Some(runbook), ctx.diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "---\nid: INC-1\ntitle: Checkout down\nseverity: SEV-1\nstatus: resolved\nimpact:\n  checkout-api: major\nroles:\n  ic: Alice\n  resolver: [Bob, Carol]\ntimeline:\n  - at: 2026-03-04T09:12:00Z\n    event: started\n  - at: 2026-03-04T09:15:00Z\n    event: detected\n  - at: 2026-03-04T10:40:00Z\n    event: resolved\naction_items:\n  - title: Canary\n    owner: Bob\n    due: 2026-03-18\n---\n## Summary\nBody.\n";
+
+    #[test]
+    fn reads_a_good_record() {
+        let (r, d) = parse("content/incidents/a.md", GOOD.as_bytes());
+        assert!(d.is_empty(), "{d:?}");
+        let r = r.unwrap();
+        assert_eq!(r.id.value, "INC-1");
+        assert_eq!(r.id.pos.line, 2);
+        assert_eq!(r.timeline.len(), 3);
+        assert_eq!(r.timeline[1].pos.line, 14);
+        assert_eq!(r.roles[1].people.len(), 2);
+        assert_eq!(r.action_items[0].id, "INC-1#1");
+        assert_eq!(r.body, "## Summary\nBody.");
+        assert_eq!(r.body_line, 23);
+    }
+
+    fn codes(text: &str) -> Vec<(&'static str, usize)> {
+        let (_, d) = parse("x.md", text.as_bytes());
+        d.iter().map(|d| (d.code, d.line)).collect()
+    }
+
+    #[test]
+    fn whole_file_problems() {
+        assert_eq!(codes(""), vec![("empty-file", 1)]);
+        assert_eq!(codes("# Just markdown\n"), vec![("no-front-matter", 1)]);
+        assert_eq!(codes("---\ntitle: x\n"), vec![("no-front-matter", 1)]);
+        assert_eq!(codes("---\n- a\n- b\n---\n"), vec![("not-a-mapping", 2)]);
+        assert_eq!(codes("---\n\ntitle: [x\n---\n")[0].0, "yaml");
+        let (_, d) = parse("x.md", b"---\ntitle: \xff\n---\n");
+        assert_eq!((d[0].code, d[0].line), ("not-utf8", 2));
+    }
+
+    #[test]
+    fn field_problems_have_lines() {
+        let text = GOOD
+            .replace("status: resolved", "status: resolvd")
+            .replace("    event: started", "    event: begun")
+            .replace("  checkout-api: major", "  checkout-api: down\nsevirity: SEV-2")
+            .replace("2026-03-04T09:15:00Z", "2026-03-04T09:15:00");
+        let got = codes(&text);
+        assert!(got.contains(&("bad-value", 5)), "{got:?}");
+        assert!(got.contains(&("bad-value", 7)), "{got:?}");
+        assert!(got.contains(&("unknown-key", 8)), "{got:?}");
+        assert!(got.contains(&("bad-value", 14)), "{got:?}");
+        assert!(got.contains(&("time-without-offset", 15)), "{got:?}");
+    }
+
+    #[test]
+    fn required_fields() {
+        let got = codes("---\nid: X\n---\n");
+        assert_eq!(got.iter().filter(|(c, _)| *c == "missing-field").count(), 4, "{got:?}");
+        let got = codes("---\nkind: maintenance\ntitle: M\nstatus: scheduled\nwindow: {from: 2026-07-04T04:00:00Z, until: 2026-07-04T02:00:00Z}\n---\n");
+        assert_eq!(got, vec![("window-order", 5)]);
+    }
+}

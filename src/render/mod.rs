@@ -1,0 +1,1 @@
+//! Rendering a [`crate::site::View`] into pages: a map from output path to bytes.

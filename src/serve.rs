@@ -1,0 +1,1 @@
+//! The preview server: renders into memory, watches the files and reloads the browser.
