@@ -18,4 +18,5 @@ pub mod render;
 pub mod schema;
 pub mod serve;
 pub mod site;
+pub mod status;
 pub mod yaml;

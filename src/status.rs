@@ -1,0 +1,354 @@
+//! What the status page says right now: each service's state, the overall indicator, active
+//! incidents and maintenance, and the 90-day history — one computation shared by the HTML page,
+//! the badges and the Statuspage-shaped API, so they can never disagree.
+//!
+//! Rules (ARCHITECTURE.md, "Status"):
+//! - An incident affects its `impact` services from its start (`started`, else `detected`) until
+//!   its `resolved` event; an unresolved incident affects them until now.
+//! - A maintenance window puts its services under maintenance only inside `[from, until)`, and
+//!   not when it is `completed` or `cancelled`.
+//! - A service's state is the worst that applies: major > partial > degraded > maintenance.
+//! - Availability counts major-outage time fully and partial-outage time at 30 %, as Statuspage
+//!   does; degraded performance and maintenance count as up. Incidents excluded from metrics
+//!   (game days) are shown but never count as downtime.
+
+use crate::record::{ImpactLevel, Kind, Record, Status as RecordStatus};
+use crate::site::View;
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use serde::Serialize;
+
+/// How many days the history bar covers.
+pub const HISTORY_DAYS: i64 = 90;
+/// How long a resolved incident stays under "recently resolved".
+pub const RECENT_DAYS: i64 = 7;
+
+/// A component state, named as in Statuspage's API.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComponentStatus {
+    #[default]
+    Operational,
+    UnderMaintenance,
+    DegradedPerformance,
+    PartialOutage,
+    MajorOutage,
+}
+
+impl ComponentStatus {
+    pub fn from_impact(level: ImpactLevel) -> Self {
+        match level {
+            ImpactLevel::Maintenance => ComponentStatus::UnderMaintenance,
+            ImpactLevel::Degraded => ComponentStatus::DegradedPerformance,
+            ImpactLevel::Partial => ComponentStatus::PartialOutage,
+            ImpactLevel::Major => ComponentStatus::MajorOutage,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ComponentStatus::Operational => "operational",
+            ComponentStatus::UnderMaintenance => "under_maintenance",
+            ComponentStatus::DegradedPerformance => "degraded_performance",
+            ComponentStatus::PartialOutage => "partial_outage",
+            ComponentStatus::MajorOutage => "major_outage",
+        }
+    }
+
+    /// Words for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            ComponentStatus::Operational => "Operational",
+            ComponentStatus::UnderMaintenance => "Under maintenance",
+            ComponentStatus::DegradedPerformance => "Degraded performance",
+            ComponentStatus::PartialOutage => "Partial outage",
+            ComponentStatus::MajorOutage => "Major outage",
+        }
+    }
+}
+
+/// Statuspage's overall indicator, also used as an incident's `impact`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Indicator {
+    None,
+    Minor,
+    Major,
+    Critical,
+}
+
+impl Indicator {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Indicator::None => "none",
+            Indicator::Minor => "minor",
+            Indicator::Major => "major",
+            Indicator::Critical => "critical",
+        }
+    }
+
+    /// Statuspage's page descriptions.
+    pub fn description(self) -> &'static str {
+        match self {
+            Indicator::None => "All Systems Operational",
+            Indicator::Minor => "Minor Service Outage",
+            Indicator::Major => "Partial System Outage",
+            Indicator::Critical => "Major Service Outage",
+        }
+    }
+}
+
+/// An incident's Statuspage `impact`, from the worst impact it declares (minor when it declares none).
+pub fn incident_impact(record: &Record) -> Indicator {
+    match record.impact.iter().map(|i| i.level).max() {
+        Some(ImpactLevel::Major) => Indicator::Critical,
+        Some(ImpactLevel::Partial) => Indicator::Major,
+        Some(ImpactLevel::Degraded) | None => Indicator::Minor,
+        Some(ImpactLevel::Maintenance) => Indicator::None,
+    }
+}
+
+/// When an incident's impact began and ended (`None`: not over).
+pub fn incident_span(record: &Record) -> Option<(DateTime<Utc>, Option<DateTime<Utc>>)> {
+    let start = record.milestones.start()?.with_timezone(&Utc);
+    let end = record.milestones.resolved.map(|t| t.with_timezone(&Utc));
+    Some((start, end))
+}
+
+/// True for an incident that is not resolved and has begun by `now`.
+pub fn is_active_incident(record: &Record, now: DateTime<Utc>) -> bool {
+    record.is_incident()
+        && record.status.as_ref().map(|s| s.value) != Some(RecordStatus::Resolved)
+        && record.milestones.resolved.is_none()
+        && incident_span(record).is_some_and(|(start, _)| start <= now)
+}
+
+/// True for a maintenance window in effect at `now`.
+pub fn is_active_maintenance(record: &Record, now: DateTime<Utc>) -> bool {
+    record.kind == Kind::Maintenance
+        && !matches!(record.status.as_ref().map(|s| s.value), Some(RecordStatus::Completed | RecordStatus::Cancelled))
+        && record.window.as_ref().is_some_and(|w| w.from <= now && now < w.until)
+}
+
+/// True for a maintenance window still to come.
+pub fn is_upcoming_maintenance(record: &Record, now: DateTime<Utc>) -> bool {
+    record.kind == Kind::Maintenance
+        && !matches!(record.status.as_ref().map(|s| s.value), Some(RecordStatus::Completed | RecordStatus::Cancelled))
+        && record.window.as_ref().is_some_and(|w| w.from > now)
+}
+
+/// One day of a service's history bar.
+#[derive(Debug, Clone, Serialize)]
+pub struct Day {
+    pub date: NaiveDate,
+    /// The worst incident impact that day, if any.
+    pub worst: Option<ComponentStatus>,
+    /// Ids of the incidents and maintenance windows that touched the service that day.
+    pub records: Vec<String>,
+    /// Seconds of outage counted against availability that day (partial weighted 0.3).
+    pub downtime_s: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceState {
+    pub id: String,
+    pub name: String,
+    pub group: Option<String>,
+    pub description: String,
+    pub status: ComponentStatus,
+    /// Indexes into `View::records` of what affects the service now.
+    pub active: Vec<usize>,
+    /// Oldest first, `HISTORY_DAYS` of them, ending today (in the site's time zone).
+    pub days: Vec<Day>,
+    /// Percent over the history window, e.g. 99.95.
+    pub availability: f64,
+}
+
+/// A group of services as in services.yaml (services without a group form their own entries).
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    pub name: Option<String>,
+    /// Indexes into `Status::services`.
+    pub services: Vec<usize>,
+    /// The worst state of its services.
+    pub status: ComponentStatus,
+}
+
+/// The whole page state at one instant.
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    pub now: DateTime<Utc>,
+    pub indicator: Indicator,
+    pub description: String,
+    /// The worst component state: what the banner says.
+    pub worst: ComponentStatus,
+    pub services: Vec<ServiceState>,
+    pub groups: Vec<Group>,
+    /// Indexes into `View::records`, newest first.
+    pub active_incidents: Vec<usize>,
+    pub active_maintenance: Vec<usize>,
+    /// Soonest first.
+    pub upcoming_maintenance: Vec<usize>,
+    /// Incidents resolved within `RECENT_DAYS`, newest first.
+    pub recently_resolved: Vec<usize>,
+}
+
+/// Computes the status of every service at `now`.
+pub fn compute(view: &View, now: DateTime<Utc>) -> Status {
+    let tz = view.config.tz();
+    let records = &view.records;
+    let active_incidents = sorted_by(records, |r| is_active_incident(r, now), |r| std::cmp::Reverse(start_key(r)));
+    let active_maintenance = sorted_by(records, |r| is_active_maintenance(r, now), window_start);
+    let upcoming_maintenance = sorted_by(records, |r| is_upcoming_maintenance(r, now), window_start);
+    let recent_cutoff = now - Duration::days(RECENT_DAYS);
+    let recently_resolved = sorted_by(
+        records,
+        |r| {
+            r.is_incident() && r.milestones.resolved.is_some_and(|t| t.with_timezone(&Utc) >= recent_cutoff && t <= now)
+        },
+        |r| std::cmp::Reverse(r.milestones.resolved),
+    );
+
+    let today = now.with_timezone(&tz).date_naive();
+    let first_day = today - Duration::days(HISTORY_DAYS - 1);
+    let day_start = |d: NaiveDate| -> DateTime<Utc> {
+        let naive = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+        tz.from_local_datetime(&naive).earliest().map(|t| t.with_timezone(&Utc)).unwrap_or_else(|| naive.and_utc())
+    };
+    let window_start_utc = day_start(first_day);
+
+    let mut services: Vec<ServiceState> = Vec::with_capacity(view.policy.services.len());
+    let index: std::collections::HashMap<&str, usize> =
+        view.policy.services.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+    let mut days: Vec<Vec<Day>> = view
+        .policy
+        .services
+        .iter()
+        .map(|_| {
+            (0..HISTORY_DAYS)
+                .map(|i| Day { date: first_day + Duration::days(i), worst: None, records: Vec::new(), downtime_s: 0.0 })
+                .collect()
+        })
+        .collect();
+    let mut current: Vec<(ComponentStatus, Vec<usize>)> =
+        view.policy.services.iter().map(|_| (ComponentStatus::Operational, Vec::new())).collect();
+
+    for (ri, record) in records.iter().enumerate() {
+        let active_now = is_active_incident(record, now) || is_active_maintenance(record, now);
+        for impact in &record.impact {
+            let Some(&si) = index.get(impact.service.value.as_str()) else { continue };
+            let state = if record.kind == Kind::Maintenance {
+                ComponentStatus::UnderMaintenance
+            } else {
+                ComponentStatus::from_impact(impact.level)
+            };
+            if active_now {
+                let (status, ids) = &mut current[si];
+                *status = (*status).max(state);
+                ids.push(ri);
+            }
+            // History: what touched the service on each day.
+            let span = match record.kind {
+                Kind::Maintenance => record
+                    .window
+                    .as_ref()
+                    .filter(|_| record.status.as_ref().map(|s| s.value) != Some(RecordStatus::Cancelled))
+                    .map(|w| (w.from.with_timezone(&Utc), w.until.with_timezone(&Utc).min(now))),
+                Kind::Incident => incident_span(record).map(|(s, e)| (s, e.unwrap_or(now).min(now))),
+            };
+            let Some((from, until)) = span else { continue };
+            if until <= window_start_utc || from > now || until < from {
+                continue;
+            }
+            let weight = match state {
+                _ if !record.counts_in_metrics() => 0.0,
+                ComponentStatus::MajorOutage => 1.0,
+                ComponentStatus::PartialOutage => 0.3,
+                _ => 0.0,
+            };
+            let first = (from.with_timezone(&tz).date_naive() - first_day).num_days().max(0);
+            let last = (until.with_timezone(&tz).date_naive() - first_day).num_days().min(HISTORY_DAYS - 1);
+            for i in first..=last {
+                let day = &mut days[si][i as usize];
+                let (ds, de) = (day_start(day.date), day_start(day.date + Duration::days(1)));
+                let overlap = (until.min(de) - from.max(ds)).num_seconds().max(0) as f64;
+                if overlap <= 0.0 && !(from == until && from >= ds && from < de) {
+                    continue;
+                }
+                if record.counts_in_metrics() || record.kind == Kind::Maintenance {
+                    day.worst = Some(day.worst.map_or(state, |w| w.max(state)));
+                }
+                day.downtime_s += overlap * weight;
+                if !day.records.contains(&record.id.value) {
+                    day.records.push(record.id.value.clone());
+                }
+            }
+        }
+    }
+
+    let period = (now - window_start_utc).num_seconds().max(1) as f64;
+    for (si, svc) in view.policy.services.iter().enumerate() {
+        let svc_days = std::mem::take(&mut days[si]);
+        let downtime: f64 = svc_days.iter().map(|d| d.downtime_s).sum();
+        let availability = ((1.0 - downtime / period) * 100.0).clamp(0.0, 100.0);
+        let (status, active) = std::mem::take(&mut current[si]);
+        services.push(ServiceState {
+            id: svc.id.clone(),
+            name: svc.name.clone(),
+            group: svc.group.clone(),
+            description: svc.description.clone(),
+            status,
+            active,
+            days: svc_days,
+            availability,
+        });
+    }
+
+    let mut groups: Vec<Group> = Vec::new();
+    for (si, svc) in services.iter().enumerate() {
+        let existing = svc.group.as_ref().and_then(|g| groups.iter_mut().find(|x| x.name.as_ref() == Some(g)));
+        match existing {
+            Some(group) => {
+                group.services.push(si);
+                group.status = group.status.max(svc.status);
+            }
+            None => groups.push(Group { name: svc.group.clone(), services: vec![si], status: svc.status }),
+        }
+    }
+
+    let worst = services.iter().map(|s| s.status).max().unwrap_or(ComponentStatus::Operational);
+    let indicator = active_incidents.iter().map(|&i| incident_impact(&records[i])).max().unwrap_or(Indicator::None);
+    let description = if indicator == Indicator::None && !active_maintenance.is_empty() {
+        "Service Under Maintenance".to_string()
+    } else {
+        indicator.description().to_string()
+    };
+    Status {
+        now,
+        indicator,
+        description,
+        worst,
+        services,
+        groups,
+        active_incidents,
+        active_maintenance,
+        upcoming_maintenance,
+        recently_resolved,
+    }
+}
+
+fn start_key(r: &Record) -> Option<DateTime<Utc>> {
+    r.milestones.start().map(|t| t.with_timezone(&Utc))
+}
+
+fn window_start(r: &Record) -> Option<DateTime<Utc>> {
+    r.window.as_ref().map(|w| w.from.with_timezone(&Utc))
+}
+
+/// Indexes of the records matching `keep`, sorted by `key` (ties by id, for stable output).
+fn sorted_by<K: Ord>(records: &[Record], keep: impl Fn(&Record) -> bool, key: impl Fn(&Record) -> K) -> Vec<usize> {
+    let mut out: Vec<usize> = (0..records.len()).filter(|&i| keep(&records[i])).collect();
+    out.sort_by(|&a, &b| {
+        key(&records[a]).cmp(&key(&records[b])).then_with(|| records[a].id.value.cmp(&records[b].id.value))
+    });
+    out
+}
