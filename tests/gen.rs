@@ -1,0 +1,85 @@
+//! The synthetic-site generator (examples/gen.rs) that the benchmarks run on: its sites must be
+//! clean under `incsite check`, the same seed must give the same bytes, and the records must have
+//! the shape the benchmarks claim (severity mix, maintenance, private records).
+
+#[allow(dead_code)]
+#[path = "../examples/gen.rs"]
+mod gen;
+
+use assert_cmd::Command;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Every file under `dir`, relative path → bytes.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn a_generated_site_checks_clean() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let summary = gen::generate(&root, &gen::Options::new(50, 7)).unwrap();
+    assert_eq!(summary.records, 50);
+    let out = Command::cargo_bin("incsite")
+        .unwrap()
+        .args(["check", "--format", "json", "--now", gen::DEFAULT_NOW, "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    let diags: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let errors: Vec<_> = diags.iter().filter(|d| d["level"] == "error").collect();
+    assert!(errors.is_empty(), "a generated site must have no errors: {errors:#?}");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let incidents = files(&root.join("content/incidents"));
+    assert_eq!(incidents.len(), 50);
+    // Year folders, and more than one of them.
+    let years: std::collections::BTreeSet<&str> = incidents.keys().filter_map(|k| k.split('/').next()).collect();
+    assert!(years.len() >= 3, "{years:?}");
+    assert!(years.iter().all(|y| y.len() == 4 && y.parse::<u32>().is_ok()), "{years:?}");
+}
+
+#[test]
+fn the_same_seed_gives_the_same_site_and_another_seed_does_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b, c) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("c"));
+    gen::generate(&a, &gen::Options::new(30, 1)).unwrap();
+    gen::generate(&b, &gen::Options::new(30, 1)).unwrap();
+    gen::generate(&c, &gen::Options::new(30, 2)).unwrap();
+    assert_eq!(files(&a), files(&b));
+    assert_ne!(files(&a), files(&c));
+    // It never writes into a directory that holds something.
+    assert!(gen::generate(&a, &gen::Options::new(1, 1)).is_err());
+}
+
+#[test]
+fn records_are_shaped_like_real_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = gen::generate(&tmp.path().join("site"), &gen::Options::new(2000, 3)).unwrap();
+    let incidents: usize = s.by_severity.iter().sum();
+    assert_eq!(incidents + s.maintenance, 2000);
+    // About 5/20/45/30 % SEV-1..4.
+    for (got, want) in s.by_severity.iter().zip([0.05, 0.20, 0.45, 0.30]) {
+        let share = *got as f64 / incidents as f64;
+        assert!((share - want).abs() < 0.04, "severity mix {:?}", s.by_severity);
+    }
+    // About 1 % maintenance and 1 % private; 8–16 timeline entries and 1–4 action items each.
+    assert!((8..=40).contains(&s.maintenance), "{}", s.maintenance);
+    assert!((5..=40).contains(&s.private), "{}", s.private);
+    let per = s.events as f64 / incidents as f64;
+    assert!((10.0..=14.0).contains(&per), "{per} entries per incident");
+    let per = s.action_items as f64 / incidents as f64;
+    assert!((2.0..=3.0).contains(&per), "{per} action items per incident");
+    // Post-mortem bodies make the files a few KB each.
+    let per = s.bytes / 2000;
+    assert!((2000..=6000).contains(&per), "{per} bytes per record");
+}
