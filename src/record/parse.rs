@@ -188,37 +188,38 @@ fn read_record(ctx: &mut Ctx, root: &Node, path: &str, split: Split) -> Option<R
     let exclude_from_metrics =
         f.get("exclude_from_metrics").and_then(|n| ctx.boolean(n, "exclude_from_metrics")).unwrap_or(false);
     let extra = f.get("extra").map(to_json).unwrap_or(serde_json::Value::Null);
-    let key_pos = |f: &Fields, key: &str| f.key_node(key).map(|k| ctx.pos(k));
-    let (status_key, window_key) = (key_pos(&f, "status"), key_pos(&f, "window"));
+    // A required key that is absent or empty; a present but invalid value was reported already.
+    let absent: Vec<(&str, Option<Pos>)> = ["title", "status", "severity", "window"]
+        .into_iter()
+        .filter(|k| !f.has_value(k))
+        .map(|k| (k, f.key_node(k).map(|n| ctx.pos(n))))
+        .collect();
     f.finish(ctx, "the front matter", &TOP_KEYS);
 
     let record_pos = ctx.pos(root);
-    let missing = |ctx: &mut Ctx, pos: Option<Pos>, key: &str, why: &str| {
+    let missing = |ctx: &mut Ctx, key: &str, why: &str| {
+        let Some((_, pos)) = absent.iter().find(|(k, _)| *k == key) else { return };
         let d = Diagnostic::error(path, pos.unwrap_or(record_pos), "missing-field", format!("missing `{key}`{why}"));
         ctx.push(d);
     };
-    if title.is_none() {
-        missing(ctx, None, "title", "");
-    }
-    if status.is_none() && status_key.is_none() {
-        missing(ctx, None, "status", "");
-    }
+    missing(ctx, "title", "");
+    missing(ctx, "status", "");
     match kind {
         Kind::Incident => {
-            if severity.is_none() {
-                missing(ctx, None, "severity", " (an incident needs a severity level)");
-            }
+            missing(ctx, "severity", " (an incident needs a severity level)");
             let has_detected = timeline.iter().any(|e| e.kind == EventKind::Detected);
             if !has_detected && !dropped {
-                let pos = timeline_node.map(|n| ctx.pos(n));
-                missing(ctx, pos, "detected", " event in `timeline` (every incident records when it was detected)");
+                let pos = timeline_node.map(|n| ctx.pos(n)).unwrap_or(record_pos);
+                let d = Diagnostic::error(
+                    path,
+                    pos,
+                    "missing-field",
+                    "missing `detected` event in `timeline` (every incident records when it was detected)",
+                );
+                ctx.push(d);
             }
         }
-        Kind::Maintenance => {
-            if window.is_none() && window_key.is_none() {
-                missing(ctx, None, "window", " (a maintenance needs `window: {from: …, until: …}`)");
-            }
-        }
+        Kind::Maintenance => missing(ctx, "window", " (a maintenance needs `window: {from: …, until: …}`)"),
     }
     let damaged = ctx.diags[errors_before..].iter().any(|d| d.level == crate::diag::Level::Error);
     Some(Record {
