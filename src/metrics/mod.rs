@@ -111,7 +111,7 @@ pub struct Scope {
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub overall: Group,
-    /// By the incident's (final) severity.
+    /// By the incident's (final) severity; an incident without one (an error) is only in `overall`.
     pub by_severity: BTreeMap<String, Group>,
     /// An incident counts for each service it impacted. With a service filter, only those services.
     pub by_service: BTreeMap<String, Group>,

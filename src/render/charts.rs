@@ -158,18 +158,22 @@ impl Area {
         );
     }
 
-    /// Labels under the slots, every `every`-th one (so long ranges stay readable).
+    /// Labels under the slots; when they would not fit side by side, only every n-th one (so
+    /// long ranges stay readable).
     fn x_labels(&self, out: &mut String, labels: &[String]) {
         if labels.is_empty() {
             return;
         }
         let slot = self.w / labels.len() as f64;
-        let every = labels.len().div_ceil(8).max(1);
+        // About 6.2 units per character at font-size 11, and a little air between labels.
+        let widest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64 * 6.2 + 8.0;
+        let every = ((widest / slot).ceil() as usize).max(1);
         for (i, label) in labels.iter().enumerate().filter(|(i, _)| i % every == 0) {
             let _ = write!(
                 out,
                 "<text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"currentColor\">{}</text>",
-                n(self.x + slot * (i as f64 + 0.5)),
+                // Kept inside the chart at both ends.
+                n((self.x + slot * (i as f64 + 0.5)).clamp(widest / 2.0, WIDTH - widest / 2.0)),
                 n(self.y + self.h + 14.0),
                 esc(label)
             );
