@@ -20,6 +20,8 @@ struct Cli {
 enum Command {
     /// Check every record against the format and the site's policies.
     Check(cmd::check::Args),
+    /// MTTD / MTTA / MTTM / MTTR and the other figures, as tables, JSON or CSV.
+    Report(cmd::report::Args),
 }
 
 fn main() -> ExitCode {
@@ -37,5 +39,6 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     let cwd = std::env::current_dir()?;
     match cli.command {
         Command::Check(args) => cmd::check::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
+        Command::Report(args) => cmd::report::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
     }
 }

@@ -1,6 +1,7 @@
 //! The subcommands, one small file each: arguments in, exit code out.
 
 pub mod check;
+pub mod report;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
