@@ -46,7 +46,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Check(args) => cmd::check::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
         Command::New(args) => cmd::new::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
-        Command::Init(args) => cmd::init::run(&args),
+        Command::Init(args) => cmd::init::run(cli.root.as_deref(), &args),
         Command::Schema(args) => {
             // Inside a site the schema knows its policy; elsewhere it is generic (unless --root says where).
             let root = site::find_root(&cwd, cli.root.as_deref());

@@ -288,9 +288,10 @@ fn new_writes_the_next_id_at_the_dated_path() {
     assert!(jsonschema::is_valid(&schema_for(&[], root), &record));
 
     // The next record takes the next number; private and with a SEV-1's two resolvers.
-    let second = new_record(root, &["Customer data visible to other accounts", "-s", "SEV-1", "--private"]);
+    let second = new_record(root, &["Customer data visible to other accounts", "-s", "sev-1", "--private"]);
     let second = front_matter(&second);
     assert_eq!(second["id"], "INC-2026-0003");
+    assert_eq!(second["severity"], "SEV-1", "written as the policy spells it");
     assert_eq!(second["visibility"], "private");
     assert_eq!(second["roles"]["resolver"].as_array().map(Vec::len), Some(2));
     incsite().current_dir(root).args(["check", "--now", NOW]).assert().code(0);
@@ -320,6 +321,12 @@ fn new_refuses_unknown_names_with_a_suggestion() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("did you mean `SEV-2`?"));
+    incsite()
+        .current_dir(root)
+        .args(["new", "Down", "--severity", "SEV-9"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean").not().and(predicate::str::contains("`SEV-4`")));
     incsite()
         .current_dir(root)
         .args(["new", "Down", "--severity", "SEV-1", "--service", "pubilc-api"])

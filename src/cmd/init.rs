@@ -18,19 +18,20 @@ const SERVICES_HEADER: &str = "# Example services: replace them with yours. Inci
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Creates, in DIR:
-  incsite.toml                      site settings, commented
-  schema/{severities,roles,services}.yaml   the built-in policies, to edit
-  content/incidents/<year>/…md      an example incident (only when there are no records yet)
-  content/runbooks/rollback-a-deploy.md   an example runbook
-  .github/workflows/incsite.yml     check pull requests; build and publish to GitHub Pages from main
-  .gitignore                        ignores the built site, /public
+  incsite.toml                           site settings, commented
+  schema/severities.yaml, roles.yaml,    the built-in policies, to make your own
+    services.yaml
+  content/incidents/<year>/<date>-….md   an example incident (only when there are no records yet)
+  content/runbooks/rollback-a-deploy.md  an example runbook
+  .github/workflows/incsite.yml          checks pull requests; builds and publishes to GitHub Pages
+  .gitignore                             ignores the built site, /public
 
 A file that already exists is never touched: it is skipped and listed as such, and the rest is
 created. So running init again, or in an existing repository, only adds what is missing.")]
 pub struct Args {
-    /// Where to make the site (created if missing).
-    #[arg(value_name = "DIR", default_value = ".")]
-    pub dir: PathBuf,
+    /// Where to make the site (created if missing; default: --root, else the current directory).
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
     /// The time the example incident is dated from (RFC 3339); default: now.
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
@@ -46,13 +47,13 @@ pub struct Planned {
     pub skip: Option<&'static str>,
 }
 
-/// Creates the files that do not exist yet and reports each one.
-pub fn run(args: &Args) -> Result<u8> {
+/// Creates the files that do not exist yet in DIR (else `root`, else `.`) and reports each one.
+pub fn run(root: Option<&Path>, args: &Args) -> Result<u8> {
     let now = match args.now.as_deref() {
         Some(text) => super::now(Some(text))?,
         None => Utc::now(),
     };
-    let dir = &args.dir;
+    let dir = args.dir.as_deref().or(root).unwrap_or(Path::new("."));
     if dir.exists() && !dir.is_dir() {
         bail!("{} exists and is not a directory", dir.display());
     }

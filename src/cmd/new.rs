@@ -127,7 +127,12 @@ fn pick<'a>(what: &str, got: &str, known: &[&'a str]) -> Result<&'a str> {
         return Ok(hit);
     }
     let list = known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
-    match diag::closest(got, known) {
+    // A suggestion only when one name is closer than all others: `SEV-9` is as near to `SEV-1`
+    // as to `SEV-4`, and guessing would be worse than listing.
+    let distance = |k: &str| strsim::damerau_levenshtein(&got.to_lowercase(), &k.to_lowercase());
+    let best =
+        diag::closest(got, known).filter(|best| known.iter().filter(|k| distance(k) == distance(best)).count() == 1);
+    match best {
         Some(best) => bail!("unknown {what} `{got}`: did you mean `{best}`? (the site has {list})"),
         None => bail!("unknown {what} `{got}`: the site has {list}"),
     }

@@ -197,7 +197,7 @@ fn defs(policy: Option<&Policy>) -> Value {
     any_status.extend(names(&Status::MAINTENANCE));
     let any_status = &any_status;
     let mut event = object(&EVENT_KEYS, &["at", "event"], |k| event_property(k, any_status, policy));
-    let when = |kind: &str, then: Value| json!({"if": {"properties": {"event": {"const": kind}}}, "then": then});
+    let when = |kind: &str, then: Value| json!({"if": {"properties": {"event": {"const": kind}}, "required": ["event"]}, "then": then});
     let rules = vec![
         when("update", merge(present(&["status", "text"]), json!({"properties": {"text": {"pattern": r"\S"}}}))),
         when(
@@ -371,6 +371,11 @@ fn nullable(mut schema: Value) -> Value {
     let Some(obj) = schema.as_object_mut() else { return schema };
     if let Some(Value::Array(values)) = obj.get_mut("enum") {
         values.push(Value::Null);
+        for key in ["enumDescriptions", "markdownEnumDescriptions"] {
+            if let Some(Value::Array(docs)) = obj.get_mut(key) {
+                docs.push(Value::String("(empty: not set)".into()));
+            }
+        }
         return schema;
     }
     match obj.get_mut("type") {
