@@ -2,6 +2,10 @@
 
 pub mod check;
 pub mod report;
+pub mod completions;
+pub mod init;
+pub mod new;
+pub mod schema;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
