@@ -226,6 +226,11 @@ impl<'n> Fields<'n> {
         (!found.2.is_null()).then_some(found.2)
     }
 
+    /// True when `key` is present with a non-null value.
+    pub fn has_value(&self, key: &str) -> bool {
+        self.entries.iter().any(|(k, _, v)| *k == key && !v.is_null())
+    }
+
     /// The key node of `key`, for pointing at the key line itself.
     pub fn key_node(&self, key: &str) -> Option<&'n Node> {
         self.entries.iter().find(|(k, _, _)| *k == key).map(|(_, k, _)| *k)

@@ -1,6 +1,6 @@
 //! The `incsite` command line: arguments, exit codes, and error printing.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use incsite::{cmd, site};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,6 +20,16 @@ struct Cli {
 enum Command {
     /// Check every record against the format and the site's policies.
     Check(cmd::check::Args),
+    /// MTTD / MTTA / MTTM / MTTR and the other figures, as tables, JSON or CSV.
+    Report(cmd::report::Args),
+    /// Start a new incident record (prints the path it wrote).
+    New(cmd::new::Args),
+    /// Make a new site repository: settings, policies, examples and a CI workflow.
+    Init(cmd::init::Args),
+    /// Print the JSON Schema of a record's front matter, for editors.
+    Schema(cmd::schema::Args),
+    /// Print a shell-completion script.
+    Completions(cmd::completions::Args),
 }
 
 fn main() -> ExitCode {
@@ -37,5 +47,15 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     let cwd = std::env::current_dir()?;
     match cli.command {
         Command::Check(args) => cmd::check::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
+        Command::Report(args) => cmd::report::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
+        Command::New(args) => cmd::new::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
+        Command::Init(args) => cmd::init::run(cli.root.as_deref(), &args),
+        Command::Schema(args) => {
+            // Inside a site the schema knows its policy; elsewhere it is generic (unless --root says where).
+            let root = site::find_root(&cwd, cli.root.as_deref());
+            let root = if cli.root.is_some() { Some(root?) } else { root.ok() };
+            cmd::schema::run(root.as_deref(), &args)
+        }
+        Command::Completions(args) => cmd::completions::run(&mut Cli::command(), &args),
     }
 }

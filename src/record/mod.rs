@@ -2,6 +2,7 @@
 //! check may need to point at.
 
 mod derived;
+pub mod jsonschema;
 mod parse;
 
 pub use derived::{Durations, Milestones};
@@ -49,6 +50,10 @@ pub fn valid_id(id: &str) -> bool {
 pub enum Kind {
     Incident,
     Maintenance,
+}
+
+impl Kind {
+    pub const ALL: [(&'static str, Kind); 2] = [("incident", Kind::Incident), ("maintenance", Kind::Maintenance)];
 }
 
 /// The state of an incident (first four) or a maintenance window (last four).
@@ -112,6 +117,10 @@ impl Status {
 pub enum Visibility {
     Public,
     Private,
+}
+
+impl Visibility {
+    pub const ALL: [(&'static str, Visibility); 2] = [("public", Visibility::Public), ("private", Visibility::Private)];
 }
 
 /// How badly a service is affected, mildest first.
@@ -260,6 +269,11 @@ pub enum Priority {
     High,
 }
 
+impl Priority {
+    pub const ALL: [(&'static str, Priority); 3] =
+        [("low", Priority::Low), ("medium", Priority::Medium), ("high", Priority::High)];
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ActionItem {
     /// As written, or `<incident id>#<n>`.
@@ -282,6 +296,15 @@ pub enum PostmortemStatus {
     Draft,
     Review,
     Published,
+}
+
+impl PostmortemStatus {
+    pub const ALL: [(&'static str, PostmortemStatus); 4] = [
+        ("none", PostmortemStatus::None),
+        ("draft", PostmortemStatus::Draft),
+        ("review", PostmortemStatus::Review),
+        ("published", PostmortemStatus::Published),
+    ];
 }
 
 #[derive(Debug, Clone, Serialize)]

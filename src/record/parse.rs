@@ -6,7 +6,7 @@ use crate::decode::{Ctx, Fields};
 use crate::diag::Diagnostic;
 use crate::yaml::{self, Node, Value};
 
-const TOP_KEYS: [&str; 18] = [
+pub(crate) const TOP_KEYS: [&str; 18] = [
     "id",
     "kind",
     "title",
@@ -26,9 +26,10 @@ const TOP_KEYS: [&str; 18] = [
     "window",
     "extra",
 ];
-const EVENT_KEYS: [&str; 9] = ["at", "event", "text", "by", "public", "status", "from", "to", "role"];
-const ACTION_KEYS: [&str; 8] = ["id", "title", "owner", "due", "status", "priority", "done_on", "link"];
-const POSTMORTEM_KEYS: [&str; 3] = ["status", "facilitator", "meeting"];
+pub(crate) const EVENT_KEYS: [&str; 9] = ["at", "event", "text", "by", "public", "status", "from", "to", "role"];
+pub(crate) const ACTION_KEYS: [&str; 8] = ["id", "title", "owner", "due", "status", "priority", "done_on", "link"];
+pub(crate) const POSTMORTEM_KEYS: [&str; 3] = ["status", "facilitator", "meeting"];
+pub(crate) const WINDOW_KEYS: [&str; 2] = ["from", "until"];
 
 /// A gray_matter engine that leaves the front matter unparsed: incsite parses it itself, keeping
 /// lines and refusing alias bombs.
@@ -137,10 +138,7 @@ pub fn parse(path: &str, bytes: &[u8]) -> (Option<Record>, Vec<Diagnostic>) {
 fn read_record(ctx: &mut Ctx, root: &Node, path: &str, split: Split) -> Option<Record> {
     let mut f = ctx.map(root, "the front matter")?;
     let errors_before = ctx.diags.len();
-    let kind = f
-        .get("kind")
-        .and_then(|n| ctx.one_of(n, "kind", &[("incident", Kind::Incident), ("maintenance", Kind::Maintenance)]))
-        .unwrap_or(Kind::Incident);
+    let kind = f.get("kind").and_then(|n| ctx.one_of(n, "kind", &Kind::ALL)).unwrap_or(Kind::Incident);
     let stem = path.rsplit('/').next().unwrap_or(path).trim_end_matches(".md").to_string();
     let id = match f.get("id") {
         Some(n) => ctx.string(n, "id").map(|s| At::new(s, ctx.pos(n))),
@@ -167,10 +165,8 @@ fn read_record(ctx: &mut Ctx, root: &Node, path: &str, split: Split) -> Option<R
         Kind::Maintenance => &Status::MAINTENANCE,
     };
     let status = f.get("status").and_then(|n| ctx.one_of(n, "status", statuses).map(|s| At::new(s, ctx.pos(n))));
-    let visibility = f
-        .get("visibility")
-        .and_then(|n| ctx.one_of(n, "visibility", &[("public", Visibility::Public), ("private", Visibility::Private)]))
-        .unwrap_or(Visibility::Public);
+    let visibility =
+        f.get("visibility").and_then(|n| ctx.one_of(n, "visibility", &Visibility::ALL)).unwrap_or(Visibility::Public);
     let summary = f.get("summary").and_then(|n| ctx.string(n, "summary"));
     let impact = f.get("impact").map(|n| read_impact(ctx, n)).unwrap_or_default();
     let roles = f.get("roles").map(|n| read_roles(ctx, n)).unwrap_or_default();
@@ -188,37 +184,38 @@ fn read_record(ctx: &mut Ctx, root: &Node, path: &str, split: Split) -> Option<R
     let exclude_from_metrics =
         f.get("exclude_from_metrics").and_then(|n| ctx.boolean(n, "exclude_from_metrics")).unwrap_or(false);
     let extra = f.get("extra").map(to_json).unwrap_or(serde_json::Value::Null);
-    let key_pos = |f: &Fields, key: &str| f.key_node(key).map(|k| ctx.pos(k));
-    let (status_key, window_key) = (key_pos(&f, "status"), key_pos(&f, "window"));
+    // A required key that is absent or empty; a present but invalid value was reported already.
+    let absent: Vec<(&str, Option<Pos>)> = ["title", "status", "severity", "window"]
+        .into_iter()
+        .filter(|k| !f.has_value(k))
+        .map(|k| (k, f.key_node(k).map(|n| ctx.pos(n))))
+        .collect();
     f.finish(ctx, "the front matter", &TOP_KEYS);
 
     let record_pos = ctx.pos(root);
-    let missing = |ctx: &mut Ctx, pos: Option<Pos>, key: &str, why: &str| {
+    let missing = |ctx: &mut Ctx, key: &str, why: &str| {
+        let Some((_, pos)) = absent.iter().find(|(k, _)| *k == key) else { return };
         let d = Diagnostic::error(path, pos.unwrap_or(record_pos), "missing-field", format!("missing `{key}`{why}"));
         ctx.push(d);
     };
-    if title.is_none() {
-        missing(ctx, None, "title", "");
-    }
-    if status.is_none() && status_key.is_none() {
-        missing(ctx, None, "status", "");
-    }
+    missing(ctx, "title", "");
+    missing(ctx, "status", "");
     match kind {
         Kind::Incident => {
-            if severity.is_none() {
-                missing(ctx, None, "severity", " (an incident needs a severity level)");
-            }
+            missing(ctx, "severity", " (an incident needs a severity level)");
             let has_detected = timeline.iter().any(|e| e.kind == EventKind::Detected);
             if !has_detected && !dropped {
-                let pos = timeline_node.map(|n| ctx.pos(n));
-                missing(ctx, pos, "detected", " event in `timeline` (every incident records when it was detected)");
+                let pos = timeline_node.map(|n| ctx.pos(n)).unwrap_or(record_pos);
+                let d = Diagnostic::error(
+                    path,
+                    pos,
+                    "missing-field",
+                    "missing `detected` event in `timeline` (every incident records when it was detected)",
+                );
+                ctx.push(d);
             }
         }
-        Kind::Maintenance => {
-            if window.is_none() && window_key.is_none() {
-                missing(ctx, None, "window", " (a maintenance needs `window: {from: …, until: …}`)");
-            }
-        }
+        Kind::Maintenance => missing(ctx, "window", " (a maintenance needs `window: {from: …, until: …}`)"),
     }
     let damaged = ctx.diags[errors_before..].iter().any(|d| d.level == crate::diag::Level::Error);
     Some(Record {
@@ -356,9 +353,7 @@ fn read_actions(ctx: &mut Ctx, node: &Node, incident: &str) -> Vec<ActionItem> {
             .get("status")
             .and_then(|n| ctx.one_of(n, "action item status", &ActionStatus::ALL))
             .unwrap_or(ActionStatus::Open);
-        let priority = f.get("priority").and_then(|n| {
-            ctx.one_of(n, "priority", &[("low", Priority::Low), ("medium", Priority::Medium), ("high", Priority::High)])
-        });
+        let priority = f.get("priority").and_then(|n| ctx.one_of(n, "priority", &Priority::ALL));
         let done_on = f.get("done_on").and_then(|n| ctx.date(n, "done_on"));
         let link = f.get("link").and_then(|n| ctx.string(n, "link"));
         let missing: Vec<&str> =
@@ -384,14 +379,10 @@ fn read_actions(ctx: &mut Ctx, node: &Node, incident: &str) -> Vec<ActionItem> {
 
 fn read_postmortem(ctx: &mut Ctx, node: &Node) -> Option<Postmortem> {
     let mut f = ctx.map(node, "postmortem")?;
-    let statuses = [
-        ("none", PostmortemStatus::None),
-        ("draft", PostmortemStatus::Draft),
-        ("review", PostmortemStatus::Review),
-        ("published", PostmortemStatus::Published),
-    ];
-    let status =
-        f.get("status").and_then(|n| ctx.one_of(n, "post-mortem status", &statuses)).unwrap_or(PostmortemStatus::None);
+    let status = f
+        .get("status")
+        .and_then(|n| ctx.one_of(n, "post-mortem status", &PostmortemStatus::ALL))
+        .unwrap_or(PostmortemStatus::None);
     let facilitator = f.get("facilitator").and_then(|n| ctx.string(n, "facilitator").map(|s| At::new(s, ctx.pos(n))));
     let meeting = f.get("meeting").and_then(|n| ctx.date(n, "meeting"));
     f.finish(ctx, "postmortem", &POSTMORTEM_KEYS);
@@ -403,7 +394,7 @@ fn read_window(ctx: &mut Ctx, node: &Node) -> Option<At<Window>> {
     let from = f.get("from").and_then(|n| ctx.time(n, "from"));
     let until = f.get("until").and_then(|n| ctx.time(n, "until"));
     let (has_from, has_until) = (f.key_node("from").is_some(), f.key_node("until").is_some());
-    f.finish(ctx, "window", &["from", "until"]);
+    f.finish(ctx, "window", &WINDOW_KEYS);
     if !has_from || !has_until {
         ctx.error(node, "missing-field", "a `window` needs `from` and `until`");
     }

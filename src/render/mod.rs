@@ -2,6 +2,7 @@
 //! `build` (written to disk by [`crate::output`]) and `serve` (kept in memory).
 
 pub mod api;
+pub mod charts;
 pub mod feeds;
 pub mod html;
 
