@@ -1,5 +1,5 @@
 //! The in-process stages of the pipeline over a generated site of ~1,000 records: how long parsing,
-//! checking, the audience filter, rendering and the whole load take, without process start-up or
+//! checking, the audience filter, rendering, the metrics and the whole load take, without process start-up or
 //! disk writes (scripts/bench.sh times the whole commands).
 //!
 //! `cargo bench --bench pipeline` (add `-- --quick` for a rough figure). `INCSITE_BENCH_N` sets
@@ -11,7 +11,7 @@ mod gen;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use incsite::site::{self, Audience};
-use incsite::{check, record, render};
+use incsite::{check, metrics, record, render};
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -94,6 +94,9 @@ fn stages(c: &mut Criterion) {
     g.bench_function("render", |b| {
         b.iter_batched(|| (), |()| black_box(render::render(&view, &opts).expect("render")), BatchSize::PerIteration)
     });
+
+    let internal = site.view(Audience::Internal);
+    g.bench_function("metrics", |b| b.iter(|| black_box(metrics::report(&internal, &metrics::Filter::default(), now))));
 
     // The whole load: walk, read, parse (in parallel), check, sort diagnostics.
     g.throughput(Throughput::Bytes(bytes));
