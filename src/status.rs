@@ -114,12 +114,14 @@ pub fn incident_span(record: &Record) -> Option<(DateTime<Utc>, Option<DateTime<
     Some((start, end))
 }
 
-/// True for an incident that is not resolved and has begun by `now`.
+/// True for an incident that has begun by `now` and is not resolved by then (a `now` before its
+/// `resolved` event shows it as it was; a `status: resolved` without that event is never active).
 pub fn is_active_incident(record: &Record, now: DateTime<Utc>) -> bool {
+    let resolved_without_time =
+        record.status.as_ref().map(|s| s.value) == Some(RecordStatus::Resolved) && record.milestones.resolved.is_none();
     record.is_incident()
-        && record.status.as_ref().map(|s| s.value) != Some(RecordStatus::Resolved)
-        && record.milestones.resolved.is_none()
-        && incident_span(record).is_some_and(|(start, _)| start <= now)
+        && !resolved_without_time
+        && incident_span(record).is_some_and(|(start, end)| start <= now && end.is_none_or(|end| now < end))
 }
 
 /// True for a maintenance window in effect at `now`.
@@ -489,6 +491,10 @@ mod tests {
         let s = compute(&v, at("2026-03-04T12:00:00Z"));
         assert_eq!((state(&s, "db"), s.indicator), (ComponentStatus::Operational, Indicator::None));
         assert_eq!(s.recently_resolved.len(), 1);
+        // Before its resolution, it is shown as it was then.
+        let s = compute(&v, at("2026-03-04T10:30:00Z"));
+        assert_eq!((state(&s, "db"), s.indicator), (ComponentStatus::MajorOutage, Indicator::Critical));
+        assert!(s.recently_resolved.is_empty());
     }
 
     #[test]

@@ -190,7 +190,7 @@ pub(crate) fn timing(record: &Record, now: DateTime<Utc>, history: Option<&Histo
     let timeline = record.timeline_sorted();
     let mut updates: Vec<PublicUpdate> = timeline
         .iter()
-        .filter(|e| e.kind == EventKind::Update)
+        .filter(|e| e.kind == EventKind::Update && utc(&e.at) <= now)
         .map(|e| PublicUpdate {
             id: format!("{}-{}", record.id.value, e.index + 1),
             status: e.status.unwrap_or(if record.is_incident() {
@@ -222,7 +222,7 @@ pub(crate) fn timing(record: &Record, now: DateTime<Utc>, history: Option<&Histo
     let mut resolved_at = None;
     match record.kind {
         Kind::Incident => {
-            if let Some(resolved) = record.milestones.resolved.map(|t| utc(&t)) {
+            if let Some(resolved) = record.milestones.resolved.map(|t| utc(&t)).filter(|t| *t <= now) {
                 resolved_at = Some(resolved);
                 if !said(&updates, RecordStatus::Resolved) {
                     let text = timeline.iter().find(|e| e.kind == EventKind::Resolved).and_then(|e| e.text.clone());
@@ -512,12 +512,20 @@ fn incident(
         Some(MaintenancePhase::Active) => ("in_progress", "maintenance"),
         Some(MaintenancePhase::Over) => ("completed", "maintenance"),
         None => {
-            let resolved = record.milestones.resolved.is_some()
-                || record.status.as_ref().map(|s| s.value) == Some(RecordStatus::Resolved);
-            let word = if resolved {
+            // As written, unless `now` lies before some of the record's updates (a build of an
+            // earlier day): then as the latest update by `now` said.
+            let written = record.status.as_ref().map(|s| s.value);
+            let later = record.timeline.iter().any(|e| e.kind == EventKind::Update && e.at > now);
+            let latest = timing.updates.last().map(|u| u.status).filter(|s| *s != RecordStatus::Resolved);
+            let word = if timing.resolved_at.is_some()
+                || (written == Some(RecordStatus::Resolved) && record.milestones.resolved.is_none())
+            {
                 "resolved"
             } else {
-                record.status.as_ref().map(|s| statuspage_status(s.value)).unwrap_or("investigating")
+                match written.filter(|s| *s != RecordStatus::Resolved && !later) {
+                    Some(s) => statuspage_status(s),
+                    None => latest.map(statuspage_status).unwrap_or("investigating"),
+                }
             };
             (word, status::incident_impact(record).as_str())
         }
