@@ -259,6 +259,8 @@ fn status_json_gives_the_indicator_of_the_worst_active_incident() {
     assert_eq!(unresolved[0]["status"], "investigating", "as its latest update by then said");
     assert_eq!(unresolved[0]["resolved_at"], Value::Null);
     assert_eq!(unresolved[0]["incident_updates"].as_array().unwrap().len(), 1);
+    assert_eq!(ids(&json(&earlier, "api/v2/incidents.json")["incidents"]), ["INC-RESOLVED"], "INC-ACTIVE is ahead");
+    assert!(!text(&earlier, "feed.xml").contains("INC-ACTIVE"));
     // Nothing active.
     let quiet = build_at(Audience::Public, "2026-03-02T00:00:00Z");
     let status = &json(&quiet, "api/v2/status.json")["status"];
@@ -552,4 +554,26 @@ fn sitemap_is_well_formed_and_lists_every_html_page() {
 fn the_same_inputs_render_the_same_bytes() {
     assert_eq!(build(Audience::Public), build(Audience::Public));
     assert_eq!(build(Audience::Internal), build(Audience::Internal));
+}
+
+#[test]
+fn the_demo_sites_private_records_are_in_no_public_file() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let now = at("2026-12-06T02:00:00+01:00");
+    let site = site::load(root, now).unwrap();
+    let private: Vec<_> = site.records.iter().filter(|r| !r.is_public()).collect();
+    assert!(!private.is_empty(), "the demo site has a private incident");
+    let opts =
+        Options { now, base_url: site.config.base_url.clone(), history: None, live_reload: false, theme_dir: None };
+    let pages = render::render(&site.view(Audience::Public), &opts).unwrap();
+    for (path, bytes) in &pages {
+        let text = String::from_utf8_lossy(bytes);
+        for record in &private {
+            assert!(
+                !text.contains(&record.id.value) && !text.contains(record.title()),
+                "{path} names {}",
+                record.id.value
+            );
+        }
+    }
 }

@@ -20,7 +20,8 @@
 //!   with its stock update texts when the record has none). A cancelled window appears in none of
 //!   these files: Statuspage has no such state, and a client would show it as done or due; it stays
 //!   in `maintenance.ics` (as `STATUS:CANCELLED`), the Atom feed and `api/incidents.json`.
-//! - `incidents.json` holds the 50 most recent incidents (by start) and every unresolved one;
+//! - `incidents.json` holds the 50 most recent incidents (by start) and every unresolved one
+//!   (none that begins after the build's now: a build of an earlier day shows that day's page);
 //!   `scheduled-maintenances.json` the 50 most recent windows (by start) and every active or
 //!   upcoming one. An incident's status is never `postmortem`: a published post-mortem is in
 //!   incsite's own export.
@@ -495,7 +496,8 @@ fn build(view: &View, status: &Status, opts: &Options) -> Api {
     Api { page, indicator, components, incidents }
 }
 
-/// A record as a Statuspage incident or scheduled maintenance (`None`: a cancelled window).
+/// A record as a Statuspage incident or scheduled maintenance (`None`: a cancelled window, or an
+/// incident that has not begun by `now`).
 fn incident(
     record: &Record,
     timing: Timing,
@@ -506,6 +508,9 @@ fn incident(
     by_service: &BTreeMap<String, usize>,
 ) -> Option<Incident> {
     let phase = status::maintenance_phase(record, now);
+    if phase.is_none() && timing.started_at > now {
+        return None;
+    }
     let (status_word, impact) = match phase {
         Some(MaintenancePhase::Cancelled) => return None,
         Some(MaintenancePhase::Upcoming) => ("scheduled", "maintenance"),

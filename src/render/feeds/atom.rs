@@ -20,8 +20,14 @@ const ENTRIES: usize = 50;
 
 pub(super) fn render(view: &View, _status: &Status, opts: &Options, pages: &mut Pages) {
     let tz = view.config.tz();
-    let mut entries: Vec<(usize, Timing)> =
-        view.records.iter().enumerate().map(|(i, r)| (i, timing(r, opts.now, opts.history.as_ref()))).collect();
+    // Every record but incidents that begin after now (as in the Statuspage API).
+    let mut entries: Vec<(usize, Timing)> = view
+        .records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (i, timing(r, opts.now, opts.history.as_ref())))
+        .filter(|(i, t)| !view.records[*i].is_incident() || t.started_at <= opts.now)
+        .collect();
     entries.sort_by(|(a, ta), (b, tb)| {
         tb.updated_at.cmp(&ta.updated_at).then_with(|| view.records[*a].id.value.cmp(&view.records[*b].id.value))
     });
