@@ -13,8 +13,9 @@ mod timeline;
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
+use crate::record::EventKind;
 use crate::record::{Record, Runbook};
-use crate::schema::{Policy, Severity};
+use crate::schema::{Policy, Role, Severity};
 use chrono::{DateTime, NaiveDate, Utc};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -37,6 +38,10 @@ struct Index<'a> {
     runbooks: HashSet<&'a str>,
     /// Every record id (incidents and maintenance windows).
     ids: HashSet<&'a str>,
+    /// Each severity's required roles, resolved: (role, how many people).
+    required_roles: HashMap<&'a str, Vec<(&'a Role, u32)>>,
+    /// Every role name the records use, as written, resolved once (ids and aliases).
+    roles: HashMap<&'a str, Option<&'a Role>>,
     /// Today's date in the site's time zone, for due dates.
     today: NaiveDate,
 }
@@ -49,12 +54,30 @@ impl<'a> Index<'a> {
             services: input.policy.services.iter().map(|s| s.id.as_str()).collect(),
             runbooks: input.runbooks.iter().map(|r| r.id.as_str()).collect(),
             ids: input.records.iter().map(|r| r.id.value.as_str()).collect(),
+            roles: role_names(input),
+            required_roles: input
+                .policy
+                .severities
+                .iter()
+                .map(|s| {
+                    let roles = s.required_roles.iter().filter_map(|(r, n, _)| Some((input.policy.role(r)?, *n)));
+                    (s.id.as_str(), roles.collect())
+                })
+                .collect(),
             today: input.now.with_timezone(&input.config.tz()).date_naive(),
         }
     }
 
     fn policy(&self) -> &'a Policy {
         self.input.policy
+    }
+
+    /// The role a name as written stands for.
+    fn role(&self, name: &str) -> Option<&'a Role> {
+        match self.roles.get(name) {
+            Some(role) => *role,
+            None => self.input.policy.role(name),
+        }
     }
 
     /// The policy of the record's severity, when it has a known one.
@@ -114,16 +137,37 @@ pub fn run(input: &Input) -> Vec<Diagnostic> {
     out
 }
 
-/// How a person's name is compared across roles, handoffs and the facilitator: case and spacing
-/// do not matter.
-fn person_key(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+/// Each distinct role name in the records, resolved through the policy once.
+fn role_names<'a>(input: &'a Input<'a>) -> HashMap<&'a str, Option<&'a Role>> {
+    let mut names: HashMap<&'a str, Option<&'a Role>> = HashMap::new();
+    let written = input.records.iter().flat_map(|r| {
+        let handoffs = r.timeline.iter().filter(|e| e.kind == EventKind::Handoff).filter_map(|e| e.role.as_deref());
+        r.roles.iter().map(|a| a.role.value.as_str()).chain(handoffs)
+    });
+    for name in written {
+        names.entry(name).or_insert_with(|| input.policy.role(name));
+    }
+    names
+}
+
+/// Whether two names are the same person: case and spacing do not matter ("alice  Chen" is
+/// "Alice Chen"). Compared without allocating: the rules compare names often.
+fn same_person(a: &str, b: &str) -> bool {
+    let (mut x, mut y) = (a.split_whitespace(), b.split_whitespace());
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return true,
+            (Some(p), Some(q)) if p.eq_ignore_ascii_case(q) => {}
+            (Some(p), Some(q)) if !(p.is_ascii() && q.is_ascii()) && p.to_lowercase() == q.to_lowercase() => {}
+            _ => return false,
+        }
+    }
 }
 
 /// Whether any role the record names is not in the catalogue (rules that count role holders stay
 /// quiet then: the typo is already an error).
-fn has_unknown_role(policy: &Policy, record: &Record) -> bool {
-    record.roles.iter().any(|r| policy.role(&r.role).is_none())
+fn has_unknown_role(ix: &Index, record: &Record) -> bool {
+    record.roles.iter().any(|r| ix.role(&r.role).is_none())
 }
 
 #[cfg(test)]

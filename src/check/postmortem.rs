@@ -1,7 +1,7 @@
 //! The post-mortem: a published one has the required sections and an independent facilitator; a
 //! required one is published in time.
 
-use super::{person_key, Index};
+use super::{same_person, Index};
 use crate::diag::Diagnostic;
 use crate::duration;
 use crate::record::{EventKind, PostmortemStatus, Record};
@@ -73,18 +73,17 @@ pub(super) fn facilitator(_: &Index, record: &Record, out: &mut Vec<Diagnostic>)
         return;
     }
     let Some(facilitator) = record.postmortem.as_ref().and_then(|p| p.facilitator.as_ref()) else { return };
-    let key = person_key(facilitator);
     let in_roles = record
         .roles
         .iter()
-        .find(|a| a.people.iter().any(|p| person_key(p) == key))
+        .find(|a| a.people.iter().any(|p| same_person(p, facilitator)))
         .map(|a| format!("`{}` (line {})", a.role.value, a.role.pos.line));
     let in_handoff = || {
         record
             .timeline
             .iter()
             .filter(|e| e.kind == EventKind::Handoff)
-            .find(|e| [&e.from, &e.to].into_iter().flatten().any(|p| person_key(p) == key))
+            .find(|e| [&e.from, &e.to].into_iter().flatten().any(|p| same_person(p, facilitator)))
             .map(|e| format!("`{}` in a handoff (line {})", e.role.as_deref().unwrap_or("a role"), e.pos.line))
     };
     if let Some(held) = in_roles.or_else(in_handoff) {

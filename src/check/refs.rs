@@ -94,7 +94,7 @@ pub(super) fn unknown_severity(ix: &Index, record: &Record, out: &mut Vec<Diagno
 pub(super) fn unknown_role(ix: &Index, record: &Record, out: &mut Vec<Diagnostic>) {
     let policy = ix.policy();
     for assignment in &record.roles {
-        if policy.role(&assignment.role).is_none() {
+        if ix.role(&assignment.role).is_none() {
             out.push(
                 Diagnostic::error(
                     &record.path,
@@ -108,7 +108,7 @@ pub(super) fn unknown_role(ix: &Index, record: &Record, out: &mut Vec<Diagnostic
     }
     for event in record.timeline.iter().filter(|e| e.kind == EventKind::Handoff) {
         let Some(role) = &event.role else { continue };
-        if policy.role(role).is_none() {
+        if ix.role(role).is_none() {
             out.push(
                 Diagnostic::error(
                     &record.path,

@@ -1,28 +1,39 @@
 //! Who held which role: the roles a severity requires, exclusive roles, and handoffs between
 //! people the record lists.
 
-use super::{has_unknown_role, person_key, Index};
+use super::{has_unknown_role, same_person, Index};
 use crate::diag::Diagnostic;
 use crate::record::{At, EventKind, Record};
-use std::collections::{HashMap, HashSet};
+use crate::schema::Role;
+
+/// The distinct people (by [`same_person`]) listed under `role` in the record, and the position
+/// of the first `roles` entry for it.
+fn holders<'r>(ix: &Index, record: &'r Record, role: &Role) -> (Vec<&'r str>, Option<crate::diag::Pos>) {
+    let mut people: Vec<&str> = Vec::new();
+    let mut first = None;
+    for assignment in record.roles.iter().filter(|a| ix.role(&a.role).is_some_and(|r| r.id == role.id)) {
+        first.get_or_insert(assignment.role.pos);
+        for person in &assignment.people {
+            if !people.iter().any(|p| same_person(p, person)) {
+                people.push(person);
+            }
+        }
+    }
+    (people, first)
+}
 
 /// `missing-role` / `too-few-in-role`: a role the severity requires is not held, or is held by
 /// fewer people than required.
 pub(super) fn required_roles(ix: &Index, record: &Record, out: &mut Vec<Diagnostic>) {
-    if !record.is_incident() || record.damaged || has_unknown_role(ix.policy(), record) {
+    if !record.is_incident() || record.damaged || has_unknown_role(ix, record) {
         return;
     }
     let (Some(severity), Some(written)) = (ix.severity_of(record), &record.severity) else { return };
-    for (required, count, _) in &severity.required_roles {
-        let Some(role) = ix.policy().role(required) else { continue };
-        let mut holders: HashSet<String> = HashSet::new();
-        let mut first_entry = None;
-        for assignment in record.roles.iter().filter(|a| ix.policy().role(&a.role).is_some_and(|r| r.id == role.id)) {
-            first_entry.get_or_insert(assignment.role.pos);
-            holders.extend(assignment.people.iter().map(|p| person_key(p)));
-        }
-        let held = holders.len();
-        if held >= *count as usize {
+    let required = ix.required_roles.get(severity.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+    for &(role, count) in required {
+        let (people, first_entry) = holders(ix, record, role);
+        let held = people.len();
+        if held >= count as usize {
             continue;
         }
         let d = match first_entry {
@@ -53,37 +64,47 @@ pub(super) fn required_roles(ix: &Index, record: &Record, out: &mut Vec<Diagnost
     }
 }
 
+/// One person's roles in a record: role ids (an unknown role by its name), and the entry naming
+/// them under an exclusive role.
+struct Held<'r> {
+    person: &'r At<String>,
+    roles: Vec<&'r str>,
+    exclusive: Option<(&'r At<String>, &'r str)>,
+}
+
 /// `exclusive-role` (warning): a person holds an exclusive role and another role.
 pub(super) fn exclusive_roles(ix: &Index, record: &Record, out: &mut Vec<Diagnostic>) {
-    // Each person, in order of first mention: their roles (by id; an unknown role by its name) and
-    // the entry naming them under an exclusive role.
-    let mut order: Vec<String> = Vec::new();
-    let mut held: HashMap<String, (Vec<String>, Option<&At<String>>, Option<String>)> = HashMap::new();
+    if !record.roles.iter().any(|a| ix.role(&a.role).is_some_and(|r| r.exclusive)) {
+        return;
+    }
+    let mut people: Vec<Held> = Vec::new();
     for assignment in &record.roles {
-        let role = ix.policy().role(&assignment.role);
-        let id = role.map(|r| r.id.clone()).unwrap_or_else(|| assignment.role.value.clone());
+        let role = ix.role(&assignment.role);
+        let id = role.map(|r| r.id.as_str()).unwrap_or(assignment.role.value.as_str());
         let exclusive = role.is_some_and(|r| r.exclusive);
         for person in &assignment.people {
-            let key = person_key(person);
-            let entry = held.entry(key.clone()).or_insert_with(|| {
-                order.push(key);
-                (Vec::new(), None, None)
-            });
-            if !entry.0.contains(&id) {
-                entry.0.push(id.clone());
+            let i = match people.iter().position(|h| same_person(&h.person.value, person)) {
+                Some(i) => i,
+                None => {
+                    people.push(Held { person, roles: Vec::new(), exclusive: None });
+                    people.len() - 1
+                }
+            };
+            let held = &mut people[i];
+            if !held.roles.contains(&id) {
+                held.roles.push(id);
             }
-            if exclusive && entry.1.is_none() {
-                entry.1 = Some(person);
-                entry.2 = Some(id.clone());
+            if exclusive && held.exclusive.is_none() {
+                held.exclusive = Some((person, id));
             }
         }
     }
-    for key in &order {
-        let Some((roles, Some(person), Some(exclusive))) = held.get(key) else { continue };
-        if roles.len() < 2 {
+    for held in &people {
+        let Some((person, exclusive)) = held.exclusive else { continue };
+        if held.roles.len() < 2 {
             continue;
         }
-        let others: Vec<String> = roles.iter().filter(|r| *r != exclusive).map(|r| format!("`{r}`")).collect();
+        let others: Vec<String> = held.roles.iter().filter(|r| **r != exclusive).map(|r| format!("`{r}`")).collect();
         out.push(
             Diagnostic::warning(
                 &record.path,
@@ -99,16 +120,16 @@ pub(super) fn exclusive_roles(ix: &Index, record: &Record, out: &mut Vec<Diagnos
 /// `handoff-not-in-roles` (warning): a `handoff` whose `from` or `to` is not listed under that
 /// role in `roles`.
 pub(super) fn handoff_people(ix: &Index, record: &Record, out: &mut Vec<Diagnostic>) {
-    if record.damaged || has_unknown_role(ix.policy(), record) {
+    if record.damaged || has_unknown_role(ix, record) {
         return;
     }
     for event in record.timeline.iter().filter(|e| e.kind == EventKind::Handoff) {
-        let Some(role) = event.role.as_deref().and_then(|r| ix.policy().role(r)) else { continue };
-        let holders: HashSet<String> = record.holders(ix.policy(), &role.id).into_iter().map(person_key).collect();
+        let Some(role) = event.role.as_deref().and_then(|r| ix.role(r)) else { continue };
+        let (people, _) = holders(ix, record, role);
         let missing: Vec<String> = [&event.from, &event.to]
             .into_iter()
             .flatten()
-            .filter(|p| !holders.contains(&person_key(p)))
+            .filter(|p| !people.iter().any(|h| same_person(h, p)))
             .map(|p| format!("`{p}`"))
             .collect();
         if missing.is_empty() {

@@ -100,6 +100,9 @@ pub(super) fn severity_matches(ix: &Index, record: &Record, out: &mut Vec<Diagno
     if record.damaged || ix.severity_of(record).is_none() {
         return;
     }
+    if !record.timeline.iter().any(|e| e.kind == EventKind::Severity) {
+        return;
+    }
     let last = record.timeline_sorted().into_iter().rfind(|e| e.kind == EventKind::Severity);
     let Some((event, to)) = last.and_then(|e| e.to.as_deref().map(|to| (e, to))) else { return };
     if to != severity.value && ix.severities.contains_key(to) {
