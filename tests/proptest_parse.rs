@@ -1,5 +1,5 @@
-//! The record parser never panics, whatever bytes it is given: arbitrary text, and a valid record
-//! with bytes flipped, cut short, or with YAML syntax dropped in.
+//! The record parser, and the checks after it, never panic, whatever bytes they are given:
+//! arbitrary text, and a valid record with bytes flipped, cut short, or with YAML syntax dropped in.
 
 use proptest::prelude::*;
 
@@ -45,6 +45,20 @@ fn parse_bytes(bytes: &[u8]) {
     }
     if let Some(r) = record {
         assert!(!r.id.value.is_empty());
+        check(r);
+    }
+}
+
+/// Runs every cross-record rule over the record (and a copy, so the duplicate-id rule runs too).
+fn check(record: incsite::record::Record) {
+    use incsite::{check, config::Config, schema};
+    let (policy, _) = schema::parse(&schema::SchemaSources { severities: None, roles: None, services: None });
+    let config = Config::default();
+    let records = vec![record.clone(), record];
+    let now = chrono::DateTime::from_timestamp(1_780_000_000, 0).unwrap();
+    let input = check::Input { config: &config, policy: &policy, records: &records, runbooks: &[], now };
+    for d in check::run(&input) {
+        assert!(d.line >= 1);
     }
 }
 

@@ -4,6 +4,14 @@
 //! Rules about a single file's shape (types, unknown keys, required fields) live in the parser.
 //! Rules here skip what would only repeat an earlier error: a record the parser marked `damaged`
 //! may have lost timeline entries or roles, so the rules that count or order them stay quiet.
+//!
+//! Errors: `duplicate-id`, `unknown-severity`, `unknown-role`, `unknown-service`,
+//! `unknown-runbook`, `unknown-incident`, `milestone-repeated`, `milestone-order`,
+//! `resolved-without-event`, `status-not-resolved`, `severity-mismatch`, `missing-role`,
+//! `too-few-in-role`, `missing-section`, `facilitator-held-role`.
+//! Warnings (the time-dependent ones measure against [`Input::now`]): `late-acknowledgement`,
+//! `update-gap`, `postmortem-late`, `action-overdue`, `done-without-date`, `exclusive-role`,
+//! `handoff-not-in-roles`.
 
 mod actions;
 mod postmortem;
@@ -13,8 +21,7 @@ mod timeline;
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::record::EventKind;
-use crate::record::{Record, Runbook};
+use crate::record::{EventKind, Record, Runbook};
 use crate::schema::{Policy, Role, Severity};
 use chrono::{DateTime, NaiveDate, Utc};
 use rayon::prelude::*;
@@ -99,7 +106,6 @@ const RULES: &[Rule] = &[
     refs::unknown_role,
     refs::unknown_service,
     refs::unknown_runbook,
-    refs::unknown_related,
     timeline::milestone_repeated,
     timeline::milestone_order,
     timeline::resolved_status,
@@ -122,6 +128,7 @@ pub fn run(input: &Input) -> Vec<Diagnostic> {
     let index = Index::new(input);
     let mut out = refs::duplicate_ids(input.records);
     refs::runbook_services(&index, &mut out);
+    refs::unknown_related(&index, &mut out);
     let per_record: Vec<Vec<Diagnostic>> = input
         .records
         .par_iter()

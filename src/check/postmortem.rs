@@ -110,7 +110,7 @@ pub(super) fn late(ix: &Index, record: &Record, out: &mut Vec<Diagnostic>) {
         return;
     };
     let Some(resolved) = record.milestone(EventKind::Resolved) else { return };
-    let overdue = (ix.input.now - resolved.at.to_utc()).num_seconds() - within;
+    let overdue = (ix.input.now - resolved.at.to_utc()).num_seconds().saturating_sub(within);
     if overdue <= 0 {
         return;
     }

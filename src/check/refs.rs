@@ -176,19 +176,30 @@ pub(super) fn unknown_runbook(ix: &Index, record: &Record, out: &mut Vec<Diagnos
     }
 }
 
-/// `unknown-incident`: a `related` entry that is not the id of any record in the site.
-pub(super) fn unknown_related(ix: &Index, record: &Record, out: &mut Vec<Diagnostic>) {
-    for related in &record.related {
-        if !ix.ids.contains(related.value.as_str()) {
+/// How many unknown related ids get a "did you mean" from a scan of every id.
+const MAX_ID_SEARCHES: usize = 100;
+
+/// `unknown-incident`: a `related` entry that is not the id of any record in the site. Runs over
+/// the records in order (not per record in parallel) so that which unknown ids get a "did you
+/// mean" — a scan of every id, capped at [`MAX_ID_SEARCHES`] — is the same on every run.
+pub(super) fn unknown_related(ix: &Index, out: &mut Vec<Diagnostic>) {
+    let mut searches = 0;
+    let mut ids: Vec<&str> = Vec::new();
+    for record in ix.input.records {
+        for related in record.related.iter().filter(|r| !ix.ids.contains(r.value.as_str())) {
             let d = Diagnostic::error(
                 &record.path,
                 related.pos,
                 "unknown-incident",
                 format!("`related` names `{}`, which is not the id of any record in the site", related.value),
             );
-            let ids: Vec<&str> = ix.input.records.iter().map(|r| r.id.value.as_str()).collect();
             // Only a close match helps here; a list of every id would not.
-            out.push(match crate::diag::closest(related, &ids) {
+            searches += 1;
+            if searches <= MAX_ID_SEARCHES && ids.is_empty() {
+                ids = ix.input.records.iter().map(|r| r.id.value.as_str()).collect();
+            }
+            let best = if searches <= MAX_ID_SEARCHES { crate::diag::closest(related, &ids) } else { None };
+            out.push(match best {
                 Some(best) => d.with_hint(format!("did you mean `{best}`?")),
                 None => d,
             });
