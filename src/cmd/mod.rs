@@ -1,10 +1,10 @@
 //! The subcommands, one small file each: arguments in, exit code out.
 
 pub mod check;
-pub mod report;
 pub mod completions;
 pub mod init;
 pub mod new;
+pub mod report;
 pub mod schema;
 
 use anyhow::{Context, Result};
