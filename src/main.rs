@@ -20,6 +20,10 @@ struct Cli {
 enum Command {
     /// Check every record against the format and the site's policies.
     Check(cmd::check::Args),
+    /// Preview the site: serve it from memory and reload the browser on every save.
+    Serve(cmd::serve::Args),
+    /// What the working tree changes against a git revision, for a pull-request comment.
+    Diff(cmd::diff::Args),
 }
 
 fn main() -> ExitCode {
@@ -37,5 +41,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     let cwd = std::env::current_dir()?;
     match cli.command {
         Command::Check(args) => cmd::check::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
+        Command::Serve(args) => cmd::serve::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
+        Command::Diff(args) => cmd::diff::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
     }
 }

@@ -1,6 +1,8 @@
 //! The subcommands, one small file each: arguments in, exit code out.
 
 pub mod check;
+pub mod diff;
+pub mod serve;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
