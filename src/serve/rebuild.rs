@@ -18,7 +18,8 @@ use std::time::{Duration, Instant};
 pub enum Change {
     /// Nothing the site is made of.
     None,
-    /// Only incident or maintenance record files (relative paths): re-parse just those.
+    /// Only paths under `content/incidents/` (relative): re-read just those — a record file, or a
+    /// folder of them (created, moved or deleted).
     Records(BTreeSet<String>),
     /// Settings, schema, runbooks, theme, or folders: load everything again.
     Full,
@@ -54,9 +55,7 @@ fn classify_one(root: &Path, path: &Path) -> Change {
     }
     match parts[0].as_str() {
         crate::config::FILE if parts.len() == 1 => Change::Full,
-        "content" if parts.len() > 2 && parts[1] == "incidents" && name.ends_with(".md") => {
-            Change::Records(BTreeSet::from([parts.join("/")]))
-        }
+        "content" if parts.len() > 2 && parts[1] == "incidents" => Change::Records(BTreeSet::from([parts.join("/")])),
         "content" | "schema" | "theme" => Change::Full,
         _ => Change::None,
     }
@@ -216,15 +215,36 @@ fn without(all: &[Diagnostic], remove: Vec<Diagnostic>) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Parses `paths` again (dropping the ones that are gone), then re-runs the checks over all
-/// records: the cost of a saved incident is one parse plus the cross-record checks.
+/// Reads `paths` again — record files, or folders of them — dropping what is gone, then re-runs
+/// the checks over all records: the cost of a saved incident is one parse plus the cross-record
+/// checks.
 fn reload_records(root: &Path, loaded: &mut Loaded, paths: &BTreeSet<String>, now: DateTime<Utc>) -> Result<()> {
+    let under = |file: &str| {
+        paths.iter().any(|p| file == p || file.strip_prefix(p.as_str()).is_some_and(|r| r.starts_with('/')))
+    };
     let site = &mut loaded.site;
-    site.records.retain(|r| !paths.contains(&r.path));
-    loaded.own.retain(|d| !paths.contains(&d.file));
+    site.records.retain(|r| !under(&r.path));
+    loaded.own.retain(|d| !under(&d.file));
+    let mut files = BTreeSet::new();
     for path in paths {
+        let abs = root.join(path);
+        if abs.is_dir() {
+            for entry in walkdir::WalkDir::new(&abs).into_iter().filter_map(|e| e.ok()) {
+                if let Ok(rel) = entry.path().strip_prefix(root) {
+                    let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                    if entry.file_type().is_file() && is_record_file(&rel) {
+                        files.insert(rel);
+                    }
+                }
+            }
+        } else if abs.is_file() && is_record_file(path) {
+            files.insert(path.clone());
+        }
+    }
+    for path in &files {
         let bytes = match std::fs::read(root.join(path)) {
             Ok(b) => b,
+            // Gone again since it was listed: as if it had never been there.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
             Err(e) => return Err(e).with_context(|| format!("cannot read {path}")),
         };
@@ -239,6 +259,12 @@ fn reload_records(root: &Path, loaded: &mut Loaded, paths: &BTreeSet<String>, no
     diag::sort(&mut diagnostics);
     site.diagnostics = diagnostics;
     Ok(())
+}
+
+/// A file the loader reads as a record: `*.md`, not hidden.
+fn is_record_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.ends_with(".md") && !name.starts_with('.')
 }
 
 #[cfg(test)]
@@ -263,14 +289,83 @@ mod tests {
         for p in ["incsite.toml", "schema/roles.yaml", "theme/templates/base.html", "content/runbooks/x.md"] {
             assert_eq!(change(&["content/incidents/a.md", p]), Change::Full, "{p}");
         }
-        // A folder under incidents (created, moved) may hold many records.
-        assert_eq!(change(&["content/incidents/2027"]), Change::Full);
+    }
+
+    #[test]
+    fn anything_under_incidents_is_read_again_by_itself() {
+        // A folder moved in, or an editor's temporary file (which the reload then skips).
+        assert_eq!(
+            change(&["content/incidents/2027", "content/incidents/sed4Xk1"]),
+            Change::Records(BTreeSet::from(["content/incidents/2027".into(), "content/incidents/sed4Xk1".into()]))
+        );
     }
 
     #[test]
     fn other_files_are_ignored() {
         assert_eq!(change(&["README.md", "public/index.html", "target/x", "content/incidents/a.md~"]), Change::None);
         assert_eq!(classify(Path::new("/site"), &[PathBuf::from("/elsewhere/incsite.toml")]), Change::None);
+    }
+
+    /// A copy of the demo site (the repository's own) in a temporary folder.
+    fn demo_copy() -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = Path::new(env!("CARGO_MANIFEST_DIR"));
+        std::fs::copy(src.join("incsite.toml"), tmp.path().join("incsite.toml")).unwrap();
+        for dir in ["schema", "content"] {
+            for entry in walkdir::WalkDir::new(src.join(dir)) {
+                let entry = entry.unwrap();
+                let target = tmp.path().join(entry.path().strip_prefix(src).unwrap());
+                if entry.file_type().is_dir() {
+                    std::fs::create_dir_all(&target).unwrap();
+                } else {
+                    std::fs::copy(entry.path(), &target).unwrap();
+                }
+            }
+        }
+        tmp
+    }
+
+    #[test]
+    fn a_record_reload_matches_a_full_load() {
+        let tmp = demo_copy();
+        let root = tmp.path();
+        let now = DateTime::parse_from_rfc3339("2026-11-23T12:00:00Z").unwrap().to_utc();
+        let settings = Settings {
+            root: root.into(),
+            audience: Audience::Public,
+            now: Some(now),
+            base_url: "http://x".into(),
+            history: None,
+        };
+        let mut builder = Builder::new(settings);
+        builder.build(&Change::Full).unwrap();
+        let incidents = root.join("content/incidents");
+        let mut names: Vec<PathBuf> = walkdir::WalkDir::new(&incidents)
+            .into_iter()
+            .map(|e| e.unwrap().into_path())
+            .filter(|p| p.is_file())
+            .collect();
+        names.sort();
+        // Edit one, break one, delete one, and move a whole folder.
+        let text = std::fs::read_to_string(&names[0]).unwrap();
+        std::fs::write(&names[0], text.replacen("title:", "title: Edited", 1)).unwrap();
+        let text = std::fs::read_to_string(&names[1]).unwrap();
+        std::fs::write(&names[1], text.replacen("severity:", "severity: [", 1)).unwrap();
+        std::fs::remove_file(&names[2]).unwrap();
+        std::fs::rename(incidents.join("2025"), incidents.join("old")).unwrap();
+        let changed: Vec<PathBuf> =
+            vec![names[0].clone(), names[1].clone(), names[2].clone(), incidents.join("2025"), incidents.join("old")];
+        let change = classify(root, &changed);
+        assert!(matches!(change, Change::Records(_)), "{change:?}");
+        let outcome = builder.build(&change).unwrap();
+        assert!(!outcome.errors.is_empty());
+
+        let full = site::load(root, now).unwrap();
+        let incremental = &builder.loaded.as_ref().unwrap().site;
+        let paths = |s: &Site| s.records.iter().map(|r| (r.path.clone(), r.title().to_string())).collect::<Vec<_>>();
+        assert_eq!(paths(incremental), paths(&full));
+        assert_eq!(incremental.diagnostics, full.diagnostics);
+        assert!(paths(incremental).iter().any(|(p, _)| p.starts_with("content/incidents/old/")));
     }
 
     #[test]
