@@ -81,22 +81,14 @@ impl State {
         self.build.load(Ordering::SeqCst)
     }
 
-    /// Serves a new good build, clears the errors and reloads the open pages. Returns false (and
-    /// tells no one) when nothing changed.
-    pub fn publish(&self, pages: Pages) -> bool {
-        let had_errors = !self.errors().is_empty();
+    /// Serves a new good build, clears the errors and reloads the open pages (even when no page
+    /// changed: a save is answered with a reload, so people see that it was seen).
+    pub fn publish(&self, pages: Pages) {
         *self.errors.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Vec::new());
-        {
-            let mut current = self.pages.write().unwrap_or_else(|e| e.into_inner());
-            if **current == pages && !had_errors {
-                return false;
-            }
-            *current = Arc::new(pages);
-        }
+        *self.pages.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(pages);
         let build = self.build.fetch_add(1, Ordering::SeqCst) + 1;
         // No open page is not an error.
         let _ = self.events.send(Event::Reload(build));
-        true
     }
 
     /// Keeps the pages and shows `errors` on the open pages.

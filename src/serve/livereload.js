@@ -1,5 +1,5 @@
 // incsite serve: reloads the page when the site is rebuilt, and shows build errors over it.
-// An external script (no inline code, no innerHTML) so that it works under
+// An external script (no inline code; text goes in through textContent only) so that it works under
 // Content-Security-Policy: default-src 'self'.
 (function () {
   "use strict";

@@ -148,13 +148,10 @@ fn apply(root: &Path, state: &http::State, what: &str, outcome: Result<Outcome>)
         Ok(outcome) if outcome.errors.is_empty() => {
             let ms = outcome.elapsed.as_millis();
             let count = outcome.pages.as_ref().map_or(0, |p| p.len());
-            let was_failing = !state.errors().is_empty();
-            let changed = outcome.pages.map(|p| state.publish(p)).unwrap_or(false);
-            let how = match (was_failing, changed) {
-                (true, _) => "fixed, rebuilt",
-                (false, true) => "rebuilt",
-                (false, false) => "rebuilt (no page changed)",
-            };
+            let how = if state.errors().is_empty() { "rebuilt" } else { "fixed, rebuilt" };
+            if let Some(pages) = outcome.pages {
+                state.publish(pages);
+            }
             let _ = writeln!(out, "{what}: {how} in {ms} ms ({count} pages)");
         }
         Ok(outcome) => {
