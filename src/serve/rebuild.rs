@@ -104,7 +104,10 @@ struct Loaded {
     site: Site,
     /// The diagnostics that do not come from [`check::run`] (parsing, settings, schema): a
     /// record's own are replaced when it is parsed again; the checks are run afresh each time.
-    own: Vec<Diagnostic>,
+    /// Worked out at the first record change, so that a full load costs no more than `build`.
+    own: Option<Vec<Diagnostic>>,
+    /// The "now" the site was checked at, which the checks must see again to be told apart.
+    checked_at: DateTime<Utc>,
 }
 
 /// Builds the site in memory, keeping what it loaded for the next, smaller build.
@@ -186,11 +189,9 @@ fn check_input(site: &Site, now: DateTime<Utc>) -> check::Input<'_> {
     check::Input { config: &site.config, policy: &site.policy, records: &site.records, runbooks: &site.runbooks, now }
 }
 
-/// A full load, remembering which diagnostics came from the checks.
+/// A full load.
 fn load(root: &Path, now: DateTime<Utc>) -> Result<Loaded> {
-    let site = site::load(root, now)?;
-    let own = without(&site.diagnostics, check::run(&check_input(&site, now)));
-    Ok(Loaded { site, own })
+    Ok(Loaded { site: site::load(root, now)?, own: None, checked_at: now })
 }
 
 /// `all` less each diagnostic of `remove` (counted: two equal ones remove two).
@@ -219,12 +220,19 @@ fn without(all: &[Diagnostic], remove: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// the checks over all records: the cost of a saved incident is one parse plus the cross-record
 /// checks.
 fn reload_records(root: &Path, loaded: &mut Loaded, paths: &BTreeSet<String>, now: DateTime<Utc>) -> Result<()> {
+    let own = match loaded.own.as_mut() {
+        Some(own) => own,
+        None => {
+            let checks = check::run(&check_input(&loaded.site, loaded.checked_at));
+            loaded.own.insert(without(&loaded.site.diagnostics, checks))
+        }
+    };
     let under = |file: &str| {
         paths.iter().any(|p| file == p || file.strip_prefix(p.as_str()).is_some_and(|r| r.starts_with('/')))
     };
     let site = &mut loaded.site;
     site.records.retain(|r| !under(&r.path));
-    loaded.own.retain(|d| !under(&d.file));
+    own.retain(|d| !under(&d.file));
     let mut files = BTreeSet::new();
     for path in paths {
         let abs = root.join(path);
@@ -250,14 +258,15 @@ fn reload_records(root: &Path, loaded: &mut Loaded, paths: &BTreeSet<String>, no
         };
         let (record, diags) = record::parse(path, &bytes);
         site.records.extend(record);
-        loaded.own.extend(diags);
+        own.extend(diags);
     }
     // The loader's order: by path, folder by folder.
     site.records.sort_by(|a, b| a.path.split('/').cmp(b.path.split('/')));
-    let mut diagnostics = loaded.own.clone();
+    let mut diagnostics = own.clone();
     diagnostics.extend(check::run(&check_input(site, now)));
     diag::sort(&mut diagnostics);
     site.diagnostics = diagnostics;
+    loaded.checked_at = now;
     Ok(())
 }
 

@@ -104,10 +104,17 @@ fn watch_folders(root: &Path, watcher: &Mutex<RecommendedWatcher>) {
     }
 }
 
+/// What changed, for the terminal: the record's path when one was saved.
 fn describe(change: &Change) -> String {
     match change {
-        Change::Records(paths) if paths.len() == 1 => paths.iter().next().cloned().unwrap_or_default(),
-        Change::Records(paths) => format!("{} records", paths.len()),
+        Change::Records(paths) => {
+            let records: Vec<&String> = paths.iter().filter(|p| p.ends_with(".md")).collect();
+            match (records.as_slice(), paths.len()) {
+                ([one], _) => one.to_string(),
+                (_, 1) => paths.iter().next().cloned().unwrap_or_default(),
+                _ => format!("{} changes under content/incidents", paths.len()),
+            }
+        }
         _ => "site changed".to_string(),
     }
 }
