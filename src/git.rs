@@ -4,7 +4,7 @@
 pub mod base;
 
 use chrono::{DateTime, FixedOffset, Offset, Utc};
-use git2::{Diff, DiffOptions, Oid, Repository, Sort, Tree};
+use git2::{Diff, ObjectType, Oid, Repository, Sort, Tree};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 /// How many commits are kept per file (the newest ones).
 pub const MAX_COMMITS_PER_FILE: usize = 20;
 
-/// The parts of a site whose history matters, relative to the site root.
-const TRACKED: [&str; 3] = ["content/", "schema/", "incsite.toml"];
+/// The folders of a site whose history matters, relative to the site root (and `incsite.toml`).
+const TRACKED_DIRS: [&str; 2] = ["content", "schema"];
 
 /// One commit that touched a file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -59,11 +59,6 @@ impl SiteRepo {
     pub fn repo_path(&self, site_path: &str) -> String {
         format!("{}{site_path}", self.prefix)
     }
-
-    /// A path relative to the work tree as a path relative to the site root, when it is inside it.
-    pub fn site_path<'a>(&self, repo_path: &'a str) -> Option<&'a str> {
-        repo_path.strip_prefix(self.prefix.as_str())
-    }
 }
 
 /// `root` relative to `workdir`, `/`-separated with a trailing `/` (empty when they are the same).
@@ -86,7 +81,8 @@ fn prefix_of(workdir: &Path, root: &Path) -> Result<String, String> {
 ///
 /// The walk visits every commit reachable from HEAD once (topological, then time order). A
 /// commit with one parent is diffed against it (tree to tree, paths only, limited to the site's
-/// `content/`, `schema/` and `incsite.toml`). A merge is credited with a path only when the path
+/// `content/`, `schema/` and `incsite.toml`; a folder whose tree did not change is skipped
+/// without a diff). A merge is credited with a path only when the path
 /// differs from every parent — as `git log -- path` does — so a change made on a branch is
 /// credited to the commit that made it, not again to the merge that brought it in.
 pub fn history(root: &Path) -> Result<History, String> {
@@ -107,10 +103,6 @@ pub fn history(root: &Path) -> Result<History, String> {
 
 fn walk(site: &SiteRepo, head: Oid) -> Result<History, git2::Error> {
     let repo = &site.repo;
-    let mut opts = DiffOptions::new();
-    for path in TRACKED {
-        opts.pathspec(site.repo_path(path));
-    }
     let mut revwalk = repo.revwalk()?;
     revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
     revwalk.push(head)?;
@@ -120,20 +112,16 @@ fn walk(site: &SiteRepo, head: Oid) -> Result<History, git2::Error> {
         let commit = repo.find_commit(oid?)?;
         let tree = commit.tree()?;
         let changed: Vec<String> = match commit.parent_count() {
-            0 => changed_paths(&repo.diff_tree_to_tree(None, Some(&tree), Some(&mut opts))?),
-            1 => {
-                let parent = commit.parent(0)?.tree()?;
-                changed_paths(&repo.diff_tree_to_tree(Some(&parent), Some(&tree), Some(&mut opts))?)
-            }
-            _ => merge_changes(repo, &commit, &tree, &mut opts)?,
+            0 => changed_paths(site, None, &tree)?,
+            1 => changed_paths(site, Some(&commit.parent(0)?.tree()?), &tree)?,
+            _ => merge_changes(site, &commit, &tree)?,
         };
         if changed.is_empty() {
             continue;
         }
         let info = commit_info(&commit);
         for path in changed {
-            let Some(rel) = site.site_path(&path) else { continue };
-            let list = history.by_path.entry(rel.to_string()).or_default();
+            let list = history.by_path.entry(path).or_default();
             if list.len() < MAX_COMMITS_PER_FILE {
                 list.push(info.clone());
             }
@@ -143,16 +131,10 @@ fn walk(site: &SiteRepo, head: Oid) -> Result<History, git2::Error> {
 }
 
 /// The paths a merge changed relative to every one of its parents.
-fn merge_changes(
-    repo: &Repository,
-    commit: &git2::Commit,
-    tree: &Tree,
-    opts: &mut DiffOptions,
-) -> Result<Vec<String>, git2::Error> {
+fn merge_changes(site: &SiteRepo, commit: &git2::Commit, tree: &Tree) -> Result<Vec<String>, git2::Error> {
     let mut common: Option<HashSet<String>> = None;
     for parent in commit.parents() {
-        let diff = repo.diff_tree_to_tree(Some(&parent.tree()?), Some(tree), Some(opts))?;
-        let paths: HashSet<String> = changed_paths(&diff).into_iter().collect();
+        let paths: HashSet<String> = changed_paths(site, Some(&parent.tree()?), tree)?.into_iter().collect();
         common = Some(match common {
             None => paths,
             Some(c) => c.intersection(&paths).cloned().collect(),
@@ -166,8 +148,44 @@ fn merge_changes(
     Ok(out)
 }
 
+/// The site's files (relative to the site root) that differ between two trees: only the
+/// site's `content/` and `schema/` folders are compared, each skipped outright when its tree is
+/// the same object on both sides (as it is for most commits of a repository that also holds code).
+fn changed_paths(site: &SiteRepo, old: Option<&Tree>, new: &Tree) -> Result<Vec<String>, git2::Error> {
+    let repo = &site.repo;
+    let entry_id = |tree: Option<&Tree>, path: &str| -> Option<(Oid, Option<ObjectType>)> {
+        let entry = tree?.get_path(Path::new(&site.repo_path(path))).ok()?;
+        Some((entry.id(), entry.kind()))
+    };
+    let mut out = Vec::new();
+    for dir in TRACKED_DIRS {
+        let (a, b) = (entry_id(old, dir), entry_id(Some(new), dir));
+        if a == b {
+            continue;
+        }
+        let as_tree = |e: Option<(Oid, Option<ObjectType>)>| -> Result<Option<Tree>, git2::Error> {
+            match e {
+                Some((id, Some(ObjectType::Tree))) => repo.find_tree(id).map(Some),
+                _ => Ok(None),
+            }
+        };
+        let (a, b) = (as_tree(a)?, as_tree(b)?);
+        let diff = repo.diff_tree_to_tree(a.as_ref(), b.as_ref(), None)?;
+        for path in diff_paths(&diff) {
+            let path = format!("{dir}/{path}");
+            if !out.contains(&path) {
+                out.push(path);
+            }
+        }
+    }
+    if entry_id(old, crate::config::FILE) != entry_id(Some(new), crate::config::FILE) {
+        out.push(crate::config::FILE.to_string());
+    }
+    Ok(out)
+}
+
 /// Every path a diff touches (old and new side), without duplicates.
-fn changed_paths(diff: &Diff) -> Vec<String> {
+fn diff_paths(diff: &Diff) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for delta in diff.deltas() {
         for file in [delta.old_file(), delta.new_file()] {

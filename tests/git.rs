@@ -405,3 +405,22 @@ fn diff_reports_opened_resolved_and_the_status_page() {
     assert!(md.contains("| Public API | Operational | Major outage |"), "{md}");
     assert!(md.contains("Overall: Minor Service Outage → **Major Service Outage**"), "{md}");
 }
+
+#[test]
+fn history_keeps_the_newest_commits_of_a_busy_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = Repository::init(tmp.path()).unwrap();
+    write_site(tmp.path());
+    for n in 0..25 {
+        let extra = format!("  - at: 2026-03-01T10:{n:02}:30Z\n    event: note\n    text: Step {n}.\n");
+        write(tmp.path(), "content/incidents/INC-1.md", &incident("INC-1", "investigating", false, &extra));
+        commit(&repo, "Alice Chen", T0 + n * 60, &format!("Step {n}"));
+    }
+    let h = incsite::git::history(tmp.path()).unwrap();
+    let commits = &h.by_path["content/incidents/INC-1.md"];
+    assert_eq!(commits.len(), incsite::git::MAX_COMMITS_PER_FILE);
+    assert_eq!(commits[0].summary, "Step 24");
+    assert_eq!(commits[19].summary, "Step 5");
+    // Settings and schema changed only in the first commit.
+    assert_eq!(h.by_path["incsite.toml"].len(), 1);
+}
