@@ -45,12 +45,8 @@ pub struct SiteRepo {
 impl SiteRepo {
     /// Finds the repository whose work tree holds `root`.
     pub fn discover(root: &Path) -> Result<SiteRepo, String> {
-        let repo =
-            Repository::discover(root).map_err(|_| "not a git repository: building without history".to_string())?;
-        let workdir = repo
-            .workdir()
-            .map(Path::to_path_buf)
-            .ok_or_else(|| "the git repository is bare: building without history".to_string())?;
+        let repo = Repository::discover(root).map_err(|_| "not a git repository".to_string())?;
+        let workdir = repo.workdir().map(Path::to_path_buf).ok_or_else(|| "the git repository is bare".to_string())?;
         let prefix = prefix_of(&workdir, root)?;
         Ok(SiteRepo { repo, prefix })
     }
@@ -65,9 +61,7 @@ impl SiteRepo {
 fn prefix_of(workdir: &Path, root: &Path) -> Result<String, String> {
     let canon = |p: &Path| -> PathBuf { p.canonicalize().unwrap_or_else(|_| p.to_path_buf()) };
     let (workdir, root) = (canon(workdir), canon(root));
-    let rel = root
-        .strip_prefix(&workdir)
-        .map_err(|_| format!("{} is outside the git work tree: building without history", root.display()))?;
+    let rel = root.strip_prefix(&workdir).map_err(|_| format!("{} is outside the git work tree", root.display()))?;
     let mut prefix = String::new();
     for part in rel.components() {
         prefix.push_str(&part.as_os_str().to_string_lossy());
@@ -86,7 +80,7 @@ fn prefix_of(workdir: &Path, root: &Path) -> Result<String, String> {
 /// differs from every parent — as `git log -- path` does — so a change made on a branch is
 /// credited to the commit that made it, not again to the merge that brought it in.
 pub fn history(root: &Path) -> Result<History, String> {
-    let site = SiteRepo::discover(root)?;
+    let site = SiteRepo::discover(root).map_err(|reason| format!("{reason}: building without history"))?;
     if site.repo.is_shallow() {
         return Err(
             "shallow clone: history incomplete, building without it (fetch the full history, e.g. `fetch-depth: 0` in actions/checkout)"

@@ -26,10 +26,14 @@ impl Revision {
     pub fn open(root: &Path, rev: &str) -> Result<Revision> {
         let site = SiteRepo::discover(root).map_err(|e| anyhow::anyhow!("--base {rev}: {e}"))?;
         let (commit, described) = {
-            let commit =
-                site.repo.revparse_single(rev).and_then(|o| o.peel_to_commit()).map_err(|e| {
-                    anyhow::anyhow!("--base {rev}: no such revision in this repository ({})", e.message())
-                })?;
+            let commit = site.repo.revparse_single(rev).and_then(|o| o.peel_to_commit()).map_err(|e| {
+                let shallow = if site.repo.is_shallow() {
+                    "; this is a shallow clone: fetch the base first (e.g. `git fetch --depth=1 origin main`)"
+                } else {
+                    ""
+                };
+                anyhow::anyhow!("--base {rev}: no such revision in this repository ({}){shallow}", e.message())
+            })?;
             let info = super::commit_info(&commit);
             (commit.id(), format!("{} \"{}\"", info.short_id, info.summary))
         };
