@@ -6,7 +6,7 @@ use super::SiteRepo;
 use crate::diag::{Diagnostic, Pos};
 use crate::record::{self, Event, PostmortemStatus, Record, Status};
 use crate::site::Site;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use git2::{ObjectType, Oid, TreeWalkMode, TreeWalkResult};
 use std::collections::HashMap;
 use std::path::Path;
@@ -106,17 +106,12 @@ impl Revision {
     }
 }
 
-/// The `--base` rules for `site` against the revision `rev`: one diagnostic per violation.
+/// The `--base` rules for `site` against the revision `rev`: one diagnostic per violation. A
+/// base without the site (the pull request that adds it) has nothing to compare.
 pub fn check(site: &Site, rev: &str) -> Result<Vec<Diagnostic>> {
     let base = Revision::open(&site.root, rev)?;
     let old: Vec<Record> =
         base.record_files()?.iter().filter_map(|(path, bytes)| record::parse(path, bytes).0).collect();
-    if old.is_empty() && base.files_under("content")?.is_empty() && base.files_under(crate::config::FILE)?.is_empty() {
-        bail!(
-            "--base {rev}: the site is not in the repository at that revision (nothing under {}content/)",
-            base.site.prefix
-        );
-    }
     let by_path: HashMap<&str, &Record> = site.records.iter().map(|r| (r.path.as_str(), r)).collect();
     let by_id: HashMap<&str, &Record> = site.records.iter().map(|r| (r.id.value.as_str(), r)).collect();
     let mut out = Vec::new();
@@ -149,7 +144,8 @@ pub fn check(site: &Site, rev: &str) -> Result<Vec<Diagnostic>> {
                 .with_hint(format!("keep `id: {}`", before.id.value)),
             );
         }
-        if is_published(before) {
+        // A record with errors of its own may have lost entries in parsing: those errors come first.
+        if is_published(before) && !now.damaged {
             let text = std::fs::read(site.root.join(&now.path)).map(|b| String::from_utf8_lossy(&b).into_owned());
             out.extend(timeline_changes(before, now, text.as_deref().unwrap_or(""), &base.rev));
         }
