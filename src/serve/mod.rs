@@ -66,11 +66,11 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
     let base_url = opts.base_url.clone().unwrap_or_else(|| url.clone()).trim_end_matches('/').to_string();
     let mut builder =
         Builder::new(Settings { root: root.clone(), audience: opts.audience, now: opts.now, base_url, history });
-    let first = builder.build(&Change::Full)?;
+    let mut first = builder.build(&Change::Full)?;
     for note in &first.notes {
         eprintln!("note: {note}");
     }
-    let pages = first.pages.clone().unwrap_or_default();
+    let pages = first.pages.take().unwrap_or_default();
     let count = pages.len();
     let state = http::State::new(pages);
     if !first.errors.is_empty() {
