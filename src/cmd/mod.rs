@@ -2,10 +2,12 @@
 
 pub mod check;
 pub mod completions;
+pub mod diff;
 pub mod init;
 pub mod new;
 pub mod report;
 pub mod schema;
+pub mod serve;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
