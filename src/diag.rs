@@ -74,12 +74,18 @@ impl Diagnostic {
 /// to be a likely typo.
 pub fn closest<'a>(got: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let lower = got.to_lowercase();
-    candidates
+    let mut scored: Vec<(usize, &str)> = candidates
         .iter()
         .map(|c| (strsim::damerau_levenshtein(&lower, &c.to_lowercase()), *c))
         .filter(|(d, c)| *d <= (c.len().max(got.len()) / 3).max(1))
-        .min_by_key(|(d, c)| (*d, *c))
-        .map(|(_, c)| c)
+        .collect();
+    scored.sort();
+    match scored.as_slice() {
+        // A tie (`SEV-9` is as close to `SEV-1` as to `SEV-2`) is no suggestion at all.
+        [(a, _), (b, _), ..] if a == b => None,
+        [(_, best), ..] => Some(best),
+        [] => None,
+    }
 }
 
 /// A 1-based line and column in a file (column 0 when unknown).
@@ -193,6 +199,7 @@ mod tests {
         assert_eq!(closest("SEV1", &["SEV-1", "SEV-2"]), Some("SEV-1"));
         assert_eq!(closest("titel", &["title", "status"]), Some("title"));
         assert_eq!(closest("zzzzzz", &["title", "status"]), None);
+        assert_eq!(closest("SEV-9", &["SEV-1", "SEV-2", "SEV-3"]), None);
     }
 
     #[test]

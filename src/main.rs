@@ -30,6 +30,10 @@ enum Command {
     Schema(cmd::schema::Args),
     /// Print a shell-completion script.
     Completions(cmd::completions::Args),
+    /// Preview the site: serve it from memory and reload the browser on every save.
+    Serve(cmd::serve::Args),
+    /// What the working tree changes against a git revision, for a pull-request comment.
+    Diff(cmd::diff::Args),
 }
 
 fn main() -> ExitCode {
@@ -57,5 +61,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             cmd::schema::run(root.as_deref(), &args)
         }
         Command::Completions(args) => cmd::completions::run(&mut Cli::command(), &args),
+        Command::Serve(args) => cmd::serve::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
+        Command::Diff(args) => cmd::diff::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
     }
 }

@@ -114,12 +114,14 @@ pub fn incident_span(record: &Record) -> Option<(DateTime<Utc>, Option<DateTime<
     Some((start, end))
 }
 
-/// True for an incident that is not resolved and has begun by `now`.
+/// True for an incident that has begun by `now` and is not resolved by then (a `now` before its
+/// `resolved` event shows it as it was; a `status: resolved` without that event is never active).
 pub fn is_active_incident(record: &Record, now: DateTime<Utc>) -> bool {
+    let resolved_without_time =
+        record.status.as_ref().map(|s| s.value) == Some(RecordStatus::Resolved) && record.milestones.resolved.is_none();
     record.is_incident()
-        && record.status.as_ref().map(|s| s.value) != Some(RecordStatus::Resolved)
-        && record.milestones.resolved.is_none()
-        && incident_span(record).is_some_and(|(start, _)| start <= now)
+        && !resolved_without_time
+        && incident_span(record).is_some_and(|(start, end)| start <= now && end.is_none_or(|end| now < end))
 }
 
 /// True for a maintenance window in effect at `now`.
@@ -134,6 +136,37 @@ pub fn is_upcoming_maintenance(record: &Record, now: DateTime<Utc>) -> bool {
     record.kind == Kind::Maintenance
         && !matches!(record.status.as_ref().map(|s| s.value), Some(RecordStatus::Completed | RecordStatus::Cancelled))
         && record.window.as_ref().is_some_and(|w| w.from > now)
+}
+
+/// Where a maintenance window stands at an instant, as the status page tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaintenancePhase {
+    /// Announced, not begun: [`is_upcoming_maintenance`].
+    Upcoming,
+    /// Inside its window: [`is_active_maintenance`].
+    Active,
+    /// Completed, or its window has ended.
+    Over,
+    /// Called off: never shown as upcoming or active.
+    Cancelled,
+}
+
+/// The phase of a maintenance window at `now` (`None` for an incident), from the same rules as
+/// [`is_active_maintenance`] and [`is_upcoming_maintenance`].
+pub fn maintenance_phase(record: &Record, now: DateTime<Utc>) -> Option<MaintenancePhase> {
+    if record.kind != Kind::Maintenance {
+        return None;
+    }
+    Some(if record.status.as_ref().map(|s| s.value) == Some(RecordStatus::Cancelled) {
+        MaintenancePhase::Cancelled
+    } else if is_active_maintenance(record, now) {
+        MaintenancePhase::Active
+    } else if is_upcoming_maintenance(record, now) {
+        MaintenancePhase::Upcoming
+    } else {
+        MaintenancePhase::Over
+    })
 }
 
 /// One day of a service's history bar.
@@ -351,4 +384,146 @@ fn sorted_by<K: Ord>(records: &[Record], keep: impl Fn(&Record) -> bool, key: im
         key(&records[a]).cmp(&key(&records[b])).then_with(|| records[a].id.value.cmp(&records[b].id.value))
     });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::schema::{self, SchemaSources};
+    use crate::site::{Audience, View};
+
+    const SERVICES: &str = "services:\n  - id: db\n    name: Database\n    group: Data\n  - id: api\n    name: API\n    group: Data\n  - id: web\n    name: Web\n";
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn view(records: &[&str]) -> View {
+        let (policy, diags) = schema::parse(&SchemaSources {
+            severities: None,
+            roles: None,
+            services: Some(("schema/services.yaml", SERVICES)),
+        });
+        assert!(diags.is_empty(), "{diags:?}");
+        let records = records
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let (record, diags) = crate::record::parse(&format!("content/incidents/{i}.md"), text.as_bytes());
+                assert!(diags.is_empty(), "{diags:?}");
+                record.unwrap()
+            })
+            .collect();
+        View { audience: Audience::Internal, config: Config::default(), policy, records, runbooks: Vec::new() }
+    }
+
+    fn maintenance(status: &str, impact: &str) -> String {
+        format!(
+            "---\nkind: maintenance\nid: MNT-{status}\ntitle: Upgrade\nstatus: {status}\n\
+             window: {{from: 2026-03-04T11:00:00Z, until: 2026-03-04T13:00:00Z}}\nimpact: {{{impact}}}\n---\n"
+        )
+    }
+
+    fn incident(id: &str, impact: &str, started: &str, resolved: Option<&str>, extra: &str) -> String {
+        let status = if resolved.is_some() { "resolved" } else { "investigating" };
+        let resolved = resolved.map(|t| format!("  - at: {t}\n    event: resolved\n")).unwrap_or_default();
+        format!(
+            "---\nid: {id}\ntitle: Broken\nseverity: SEV-3\nstatus: {status}\nimpact: {{{impact}}}\n{extra}\
+             timeline:\n  - at: {started}\n    event: started\n  - at: {started}\n    event: detected\n{resolved}---\n"
+        )
+    }
+
+    fn state(status: &Status, id: &str) -> ComponentStatus {
+        status.services.iter().find(|s| s.id == id).unwrap().status
+    }
+
+    #[test]
+    fn maintenance_applies_only_inside_its_window() {
+        let v = view(&[&maintenance("scheduled", "db: maintenance")]);
+        let r = &v.records[0];
+        for (now, expected, phase) in [
+            ("2026-03-04T10:59:59Z", ComponentStatus::Operational, MaintenancePhase::Upcoming),
+            ("2026-03-04T11:00:00Z", ComponentStatus::UnderMaintenance, MaintenancePhase::Active),
+            ("2026-03-04T12:59:59Z", ComponentStatus::UnderMaintenance, MaintenancePhase::Active),
+            ("2026-03-04T13:00:00Z", ComponentStatus::Operational, MaintenancePhase::Over),
+        ] {
+            let s = compute(&v, at(now));
+            assert_eq!(state(&s, "db"), expected, "at {now}");
+            assert_eq!(maintenance_phase(r, at(now)), Some(phase), "at {now}");
+            assert_eq!(s.active_maintenance.len(), usize::from(phase == MaintenancePhase::Active));
+            assert_eq!(s.upcoming_maintenance.len(), usize::from(phase == MaintenancePhase::Upcoming));
+        }
+        // Completed or cancelled: never under maintenance, even inside the window.
+        for status in ["completed", "cancelled"] {
+            let v = view(&[&maintenance(status, "db: maintenance")]);
+            let s = compute(&v, at("2026-03-04T12:00:00Z"));
+            assert_eq!(state(&s, "db"), ComponentStatus::Operational, "{status}");
+            assert!(s.active_maintenance.is_empty() && s.upcoming_maintenance.is_empty());
+        }
+        // A maintenance declaring a degraded service still shows it as under maintenance.
+        let v = view(&[&maintenance("in_progress", "api: degraded")]);
+        assert_eq!(state(&compute(&v, at("2026-03-04T12:00:00Z")), "api"), ComponentStatus::UnderMaintenance);
+    }
+
+    #[test]
+    fn the_worst_state_wins() {
+        let v = view(&[
+            &maintenance("scheduled", "db: maintenance, api: maintenance"),
+            &incident("INC-1", "db: degraded", "2026-03-04T10:00:00Z", None, ""),
+            &incident("INC-2", "db: major, api: degraded", "2026-03-04T10:30:00Z", None, ""),
+            &incident("INC-3", "web: partial", "2026-03-04T09:00:00Z", None, ""),
+        ]);
+        let s = compute(&v, at("2026-03-04T12:00:00Z"));
+        assert_eq!(state(&s, "db"), ComponentStatus::MajorOutage);
+        assert_eq!(state(&s, "api"), ComponentStatus::DegradedPerformance);
+        assert_eq!(state(&s, "web"), ComponentStatus::PartialOutage);
+        assert_eq!(s.worst, ComponentStatus::MajorOutage);
+        let data = s.groups.iter().find(|g| g.name.as_deref() == Some("Data")).unwrap();
+        assert_eq!(data.status, ComponentStatus::MajorOutage);
+        assert_eq!(data.services.len(), 2);
+        assert_eq!(s.indicator, Indicator::Critical);
+        // Newest first.
+        let ids: Vec<&str> = s.active_incidents.iter().map(|&i| v.records[i].id.value.as_str()).collect();
+        assert_eq!(ids, ["INC-2", "INC-1", "INC-3"]);
+        // Once resolved, nothing applies and the indicator falls back.
+        let v = view(&[&incident("INC-1", "db: major", "2026-03-04T10:00:00Z", Some("2026-03-04T11:00:00Z"), "")]);
+        let s = compute(&v, at("2026-03-04T12:00:00Z"));
+        assert_eq!((state(&s, "db"), s.indicator), (ComponentStatus::Operational, Indicator::None));
+        assert_eq!(s.recently_resolved.len(), 1);
+        // Before its resolution, it is shown as it was then.
+        let s = compute(&v, at("2026-03-04T10:30:00Z"));
+        assert_eq!((state(&s, "db"), s.indicator), (ComponentStatus::MajorOutage, Indicator::Critical));
+        assert!(s.recently_resolved.is_empty());
+    }
+
+    #[test]
+    fn availability_weighs_partial_outages_at_30_percent() {
+        let now = at("2026-03-04T12:00:00Z");
+        let v = view(&[
+            &incident("INC-1", "db: partial", "2026-03-01T00:00:00Z", Some("2026-03-01T10:00:00Z"), ""),
+            &incident("INC-2", "api: major", "2026-03-01T00:00:00Z", Some("2026-03-01T10:00:00Z"), ""),
+            &incident("INC-3", "web: degraded", "2026-03-01T00:00:00Z", Some("2026-03-01T10:00:00Z"), ""),
+            &incident(
+                "INC-4",
+                "web: major",
+                "2026-03-02T00:00:00Z",
+                Some("2026-03-02T10:00:00Z"),
+                "exclude_from_metrics: true\n",
+            ),
+        ]);
+        let s = compute(&v, now);
+        // The history covers HISTORY_DAYS days ending today (UTC here), up to now.
+        let first_day = at("2026-03-04T00:00:00Z") - Duration::days(HISTORY_DAYS - 1);
+        let period = (now - first_day).num_seconds() as f64;
+        let avail = |id: &str| s.services.iter().find(|x| x.id == id).unwrap().availability;
+        let ten_hours = 36_000.0;
+        assert!((avail("db") - 100.0 * (1.0 - 0.3 * ten_hours / period)).abs() < 1e-9, "{}", avail("db"));
+        assert!((avail("api") - 100.0 * (1.0 - ten_hours / period)).abs() < 1e-9, "{}", avail("api"));
+        // Degraded performance counts as up; an excluded incident never counts as downtime.
+        assert_eq!(avail("web"), 100.0);
+        let day = s.services.iter().find(|x| x.id == "db").unwrap().days.iter().find(|d| d.downtime_s > 0.0).unwrap();
+        assert_eq!((day.date.to_string(), day.downtime_s), ("2026-03-01".to_string(), 0.3 * ten_hours));
+        assert_eq!(day.worst, Some(ComponentStatus::PartialOutage));
+    }
 }

@@ -2,12 +2,30 @@
 //! one function per rule, each adding diagnostics with a stable code.
 //!
 //! Rules about a single file's shape (types, unknown keys, required fields) live in the parser.
+//! Rules here skip what would only repeat an earlier error: a record the parser marked `damaged`
+//! may have lost timeline entries or roles, so the rules that count or order them stay quiet.
+//!
+//! Errors: `duplicate-id`, `unknown-severity`, `unknown-role`, `unknown-service`,
+//! `unknown-runbook`, `unknown-incident`, `milestone-repeated`, `milestone-order`,
+//! `resolved-without-event`, `status-not-resolved`, `severity-mismatch`, `missing-role`,
+//! `too-few-in-role`, `missing-section`, `facilitator-held-role`.
+//! Warnings (the time-dependent ones measure against [`Input::now`]): `late-acknowledgement`,
+//! `update-gap`, `postmortem-late`, `action-overdue`, `done-without-date`, `exclusive-role`,
+//! `handoff-not-in-roles`.
+
+mod actions;
+mod postmortem;
+mod refs;
+mod roles;
+mod timeline;
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::record::{Record, Runbook};
-use crate::schema::Policy;
-use chrono::{DateTime, Utc};
+use crate::record::{EventKind, Record, Runbook};
+use crate::schema::{Policy, Role, Severity};
+use chrono::{DateTime, NaiveDate, Utc};
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
 
 /// Everything a rule may look at.
 pub struct Input<'a> {
@@ -19,10 +37,145 @@ pub struct Input<'a> {
     pub now: DateTime<Utc>,
 }
 
-/// Runs every rule over every record.
+/// What the rules look things up in, indexed once for the whole site.
+struct Index<'a> {
+    input: &'a Input<'a>,
+    severities: HashMap<&'a str, &'a Severity>,
+    services: HashSet<&'a str>,
+    runbooks: HashSet<&'a str>,
+    /// Every record id (incidents and maintenance windows).
+    ids: HashSet<&'a str>,
+    /// Each severity's required roles, resolved: (role, how many people).
+    required_roles: HashMap<&'a str, Vec<(&'a Role, u32)>>,
+    /// Every role name the records use, as written, resolved once (ids and aliases).
+    roles: HashMap<&'a str, Option<&'a Role>>,
+    /// Today's date in the site's time zone, for due dates.
+    today: NaiveDate,
+}
+
+impl<'a> Index<'a> {
+    fn new(input: &'a Input<'a>) -> Self {
+        Index {
+            input,
+            severities: input.policy.severities.iter().map(|s| (s.id.as_str(), s)).collect(),
+            services: input.policy.services.iter().map(|s| s.id.as_str()).collect(),
+            runbooks: input.runbooks.iter().map(|r| r.id.as_str()).collect(),
+            ids: input.records.iter().map(|r| r.id.value.as_str()).collect(),
+            roles: role_names(input),
+            required_roles: input
+                .policy
+                .severities
+                .iter()
+                .map(|s| {
+                    let roles = s.required_roles.iter().filter_map(|(r, n, _)| Some((input.policy.role(r)?, *n)));
+                    (s.id.as_str(), roles.collect())
+                })
+                .collect(),
+            today: input.now.with_timezone(&input.config.tz()).date_naive(),
+        }
+    }
+
+    fn policy(&self) -> &'a Policy {
+        self.input.policy
+    }
+
+    /// The role a name as written stands for.
+    fn role(&self, name: &str) -> Option<&'a Role> {
+        match self.roles.get(name) {
+            Some(role) => *role,
+            None => self.input.policy.role(name),
+        }
+    }
+
+    /// The policy of the record's severity, when it has a known one.
+    fn severity_of(&self, record: &Record) -> Option<&'a Severity> {
+        record.severity.as_ref().and_then(|s| self.severities.get(s.value.as_str()).copied())
+    }
+
+    fn severity_ids(&self) -> impl Iterator<Item = &'a str> {
+        self.input.policy.severities.iter().map(|s| s.id.as_str())
+    }
+}
+
+/// One rule over one record.
+type Rule = fn(&Index, &Record, &mut Vec<Diagnostic>);
+
+/// The per-record rules, grouped by subject.
+const RULES: &[Rule] = &[
+    refs::unknown_severity,
+    refs::unknown_role,
+    refs::unknown_service,
+    refs::unknown_runbook,
+    timeline::milestone_repeated,
+    timeline::milestone_order,
+    timeline::resolved_status,
+    timeline::severity_matches,
+    timeline::late_acknowledgement,
+    timeline::update_gaps,
+    roles::required_roles,
+    roles::exclusive_roles,
+    roles::handoff_people,
+    postmortem::required_sections,
+    postmortem::facilitator,
+    postmortem::late,
+    actions::duplicate_ids,
+    actions::overdue,
+    actions::done_without_date,
+];
+
+/// Runs every rule over every record. The order of the result is not meaningful; callers sort.
 pub fn run(input: &Input) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let _ = input;
-    out.extend(Vec::<Diagnostic>::new());
+    let index = Index::new(input);
+    let mut out = refs::duplicate_ids(input.records);
+    refs::runbook_services(&index, &mut out);
+    refs::unknown_related(&index, &mut out);
+    let per_record: Vec<Vec<Diagnostic>> = input
+        .records
+        .par_iter()
+        .map(|record| {
+            let mut found = Vec::new();
+            for rule in RULES {
+                rule(&index, record, &mut found);
+            }
+            found
+        })
+        .collect();
+    out.extend(per_record.into_iter().flatten());
     out
 }
+
+/// Each distinct role name in the records, resolved through the policy once.
+fn role_names<'a>(input: &'a Input<'a>) -> HashMap<&'a str, Option<&'a Role>> {
+    let mut names: HashMap<&'a str, Option<&'a Role>> = HashMap::new();
+    let written = input.records.iter().flat_map(|r| {
+        let handoffs = r.timeline.iter().filter(|e| e.kind == EventKind::Handoff).filter_map(|e| e.role.as_deref());
+        r.roles.iter().map(|a| a.role.value.as_str()).chain(handoffs)
+    });
+    for name in written {
+        names.entry(name).or_insert_with(|| input.policy.role(name));
+    }
+    names
+}
+
+/// Whether two names are the same person: case and spacing do not matter ("alice  Chen" is
+/// "Alice Chen"). Compared without allocating: the rules compare names often.
+fn same_person(a: &str, b: &str) -> bool {
+    let (mut x, mut y) = (a.split_whitespace(), b.split_whitespace());
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return true,
+            (Some(p), Some(q)) if p.eq_ignore_ascii_case(q) => {}
+            (Some(p), Some(q)) if !(p.is_ascii() && q.is_ascii()) && p.to_lowercase() == q.to_lowercase() => {}
+            _ => return false,
+        }
+    }
+}
+
+/// Whether any role the record names is not in the catalogue (rules that count role holders stay
+/// quiet then: the typo is already an error).
+fn has_unknown_role(ix: &Index, record: &Record) -> bool {
+    record.roles.iter().any(|r| ix.role(&r.role).is_none())
+}
+
+#[cfg(test)]
+mod tests;

@@ -27,12 +27,20 @@ pub struct Args {
     /// The time that time-dependent rules measure against (RFC 3339); default: SOURCE_DATE_EPOCH or now.
     #[arg(long)]
     pub now: Option<String>,
+    /// Also compare each record with its version at this git revision (e.g. `origin/main`): a
+    /// published timeline may only grow, ids are permanent, records are never deleted.
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
 }
 
 /// Runs the check and returns the exit status (0 clean, 1 problems).
 pub fn run(root: &Path, args: &Args) -> Result<u8> {
     let now = super::now(args.now.as_deref())?;
-    let site = site::load(root, now)?;
+    let mut site = site::load(root, now)?;
+    if let Some(rev) = &args.base {
+        site.diagnostics.extend(crate::git::base::check(&site, rev)?);
+        diag::sort(&mut site.diagnostics);
+    }
     print(&site, args.format)?;
     Ok(status(&site.diagnostics, args.strict))
 }

@@ -1,11 +1,13 @@
 //! The subcommands, one small file each: arguments in, exit code out.
 
 pub mod check;
-pub mod report;
 pub mod completions;
+pub mod diff;
 pub mod init;
 pub mod new;
+pub mod report;
 pub mod schema;
+pub mod serve;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};

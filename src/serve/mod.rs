@@ -1,0 +1,213 @@
+//! The preview server: renders the site into memory, serves it (loopback by default), watches
+//! the files, and after every save reloads the open pages — or, when the save broke a record,
+//! keeps the last good site up and shows the errors over it.
+
+pub mod http;
+pub mod rebuild;
+mod watch;
+
+use crate::diag::{self, Diagnostic};
+use crate::site::Audience;
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use rebuild::{Builder, Change, Outcome, Settings};
+use std::io::{IsTerminal, Write};
+use std::net::{IpAddr, SocketAddr};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long a stop may wait for open connections before the server gives up on them.
+const STOP_GRACE: Duration = Duration::from_secs(3);
+
+/// What `incsite serve` was asked for.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub bind: IpAddr,
+    /// 0: any free port (the address printed says which).
+    pub port: u16,
+    /// Open the browser once the server is up.
+    pub open: bool,
+    pub audience: Audience,
+    /// A fixed "now"; `None`: the clock, read again on every rebuild.
+    pub now: Option<DateTime<Utc>>,
+    /// The URL feeds and the sitemap use; default: the server's own address.
+    pub base_url: Option<String>,
+}
+
+/// Builds, serves and watches the site at `root` until Ctrl-C. An `Err` means it could not
+/// start (the port is taken, a file cannot be read).
+pub fn run(root: &Path, opts: &Options) -> Result<()> {
+    let root = root.canonicalize().with_context(|| format!("cannot open {}", root.display()))?;
+    let listener = std::net::TcpListener::bind(SocketAddr::new(opts.bind, opts.port)).with_context(|| {
+        format!(
+            "cannot listen on {}: pick another port with --port (0 picks a free one)",
+            SocketAddr::new(opts.bind, opts.port)
+        )
+    })?;
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+    let url = format!("http://{addr}");
+    if !opts.bind.is_loopback() {
+        eprintln!(
+            "note: listening on {}: other machines can open this preview{}",
+            opts.bind,
+            if opts.audience == Audience::Internal { ", private incidents included" } else { "" }
+        );
+    }
+
+    let history = match crate::git::history(&root) {
+        Ok(h) => Some(h),
+        Err(reason) => {
+            eprintln!("note: {reason}");
+            None
+        }
+    };
+    let base_url = opts.base_url.clone().unwrap_or_else(|| url.clone()).trim_end_matches('/').to_string();
+    let mut builder =
+        Builder::new(Settings { root: root.clone(), audience: opts.audience, now: opts.now, base_url, history });
+    let mut first = builder.build(&Change::Full)?;
+    for note in &first.notes {
+        eprintln!("note: {note}");
+    }
+    let pages = first.pages.take().unwrap_or_default();
+    let count = pages.len();
+    let state = http::State::new(pages);
+    if !first.errors.is_empty() {
+        print_errors(&root, &first.errors);
+        state.fail(first.errors.clone());
+    }
+    println!("Serving {} at {url} ({count} pages, built in {} ms)", first.title, first.elapsed.as_millis());
+    if first.warnings > 0 {
+        println!("{}: `incsite check` lists them", plural(first.warnings, "warning"));
+    }
+    let _ = std::io::stdout().flush();
+
+    let _watch = watch::start(&root, builder, state.clone())?;
+    if opts.open {
+        open_browser(&url);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the server")?;
+    runtime.block_on(serve(listener, state))?;
+    println!("Stopped.");
+    Ok(())
+}
+
+/// Serves until Ctrl-C (or SIGTERM), then ends the event streams and lets requests finish.
+async fn serve(listener: std::net::TcpListener, state: Arc<http::State>) -> Result<()> {
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let stopping = Arc::new(tokio::sync::Notify::new());
+    let signal = {
+        let (state, stopping) = (state.clone(), stopping.clone());
+        async move {
+            stop_signal().await;
+            state.shutdown();
+            stopping.notify_one();
+        }
+    };
+    let server = axum::serve(listener, http::router(state)).with_graceful_shutdown(signal);
+    tokio::select! {
+        result = server => result.context("the server failed")?,
+        _ = async { stopping.notified().await; tokio::time::sleep(STOP_GRACE).await } => {}
+    }
+    Ok(())
+}
+
+async fn stop_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {}
+        _ = terminate => {}
+    }
+}
+
+/// Applies one rebuild's outcome: serve it and reload the pages, or keep the last good build
+/// and show the errors. Prints what happened.
+fn apply(root: &Path, state: &http::State, what: &str, outcome: Result<Outcome>) {
+    let mut out = std::io::stdout().lock();
+    match outcome {
+        Ok(outcome) if outcome.errors.is_empty() => {
+            let ms = outcome.elapsed.as_millis();
+            let count = outcome.pages.as_ref().map_or(0, |p| p.len());
+            let how = if state.errors().is_empty() { "rebuilt" } else { "fixed, rebuilt" };
+            if let Some(pages) = outcome.pages {
+                state.publish(pages);
+            }
+            let _ = writeln!(out, "{what}: {how} in {ms} ms ({count} pages)");
+        }
+        Ok(outcome) => {
+            drop(out);
+            print_errors(root, &outcome.errors);
+            let _ = writeln!(
+                std::io::stdout(),
+                "{what}: {}: still serving the last good build",
+                plural(outcome.errors.len(), "error")
+            );
+            state.fail(outcome.errors);
+            return;
+        }
+        Err(e) => {
+            let _ = writeln!(out, "{what}: error: {e:#}: still serving the last good build");
+            state.fail(vec![Diagnostic::error(".", diag::Pos::file(), "load-failed", format!("{e:#}"))]);
+        }
+    }
+    let _ = out.flush();
+}
+
+/// The errors, as `incsite check` prints them.
+fn print_errors(root: &Path, errors: &[Diagnostic]) {
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut out = std::io::stdout().lock();
+    for d in errors {
+        let text = std::fs::read(root.join(&d.file)).ok().map(|b| String::from_utf8_lossy(&b).into_owned());
+        let _ = writeln!(out, "{}", diag::human(d, text.as_deref(), color));
+    }
+    let _ = out.flush();
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Opens `url` in the default browser; a failure only costs the convenience.
+fn open_browser(url: &str) {
+    let mut command = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    let spawned = command
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    match spawned {
+        // Reap it when it exits.
+        Ok(mut child) => drop(std::thread::spawn(move || child.wait())),
+        Err(_) => eprintln!("note: could not open a browser; open {url} yourself"),
+    }
+}
