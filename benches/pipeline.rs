@@ -3,7 +3,8 @@
 //! disk writes (scripts/bench.sh times the whole commands).
 //!
 //! `cargo bench --bench pipeline` (add `-- --quick` for a rough figure). `INCSITE_BENCH_N` sets
-//! the number of records.
+//! the number of records. The site is a git repository with a commit per record (and one per
+//! published post-mortem), as a real site is.
 
 #[allow(dead_code)]
 #[path = "../examples/gen.rs"]
@@ -11,7 +12,7 @@ mod gen;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use incsite::site::{self, Audience};
-use incsite::{check, metrics, record, render};
+use incsite::{check, git, metrics, record, render};
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -28,7 +29,8 @@ fn corpus() -> Corpus {
     let n = std::env::var("INCSITE_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
     let dir = tempfile::tempdir().expect("a temporary directory");
     let root = dir.path().join("site");
-    let opts = gen::Options::new(n, 1);
+    let mut opts = gen::Options::new(n, 1);
+    opts.git = true;
     gen::generate(&root, &opts).expect("the generated site");
     let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(root.join("content/incidents"))
         .sort_by_file_name()
@@ -97,6 +99,9 @@ fn stages(c: &mut Criterion) {
 
     let internal = site.view(Audience::Internal);
     g.bench_function("metrics", |b| b.iter(|| black_box(metrics::report(&internal, &metrics::Filter::default(), now))));
+
+    // The content's history: one walk over ~1.5 commits per record.
+    g.bench_function("git_history", |b| b.iter(|| black_box(git::history(&corpus.root).expect("history"))));
 
     // The whole load: walk, read, parse (in parallel), check, sort diagnostics.
     g.throughput(Throughput::Bytes(bytes));

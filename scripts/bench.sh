@@ -3,16 +3,19 @@
 # sites of 1,000 and 10,000 records (and 100,000 with --with-100k): median, min and max wall time
 # over repeated runs, and peak RSS from /usr/bin/time -v. Plain bash and awk.
 #
-#   scripts/bench.sh [--runs 5] [--sizes "1000 10000"] [--with-100k] [--no-build] [--dir DIR]
+#   scripts/bench.sh [--runs 5] [--sizes "1000 10000"] [--with-100k] [--no-git] [--no-build] [--dir DIR]
 #
 # Sites are generated once per size (examples/gen.rs, seed 1) under DIR (default
-# target/bench-sites) and reused; every timed `build` writes into a fresh output directory.
+# target/bench-sites) and reused, as git repositories with a commit per record and one per
+# published post-mortem (the build reads that history), unless --no-git. Every timed `build`
+# writes into a fresh output directory.
 # One untimed warm-up run per command comes first, so every figure is with a warm page cache.
 set -euo pipefail
 
 runs=5
 sizes="1000 10000"
 build=1
+git=--git
 dir=""
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -20,8 +23,9 @@ while [ $# -gt 0 ]; do
         --sizes) sizes="$2"; shift 2 ;;
         --with-100k) sizes="$sizes 100000"; shift ;;
         --no-build) build=0; shift ;;
+        --no-git) git=""; shift ;;
         --dir) dir="$2"; shift 2 ;;
-        -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -93,11 +97,11 @@ run() {
 printf '%-8s %7s %8s %8s %8s %8s %8s\n' command N median min max rss_med rss_max
 : >"$work/results"
 for n in $sizes; do
-    site="$dir/n$n"
+    site="$dir/n$n${git:+-git}"
     if [ ! -f "$site/incsite.toml" ]; then
         rm -rf "$site"
         mkdir -p "$dir"
-        "$gen" --n "$n" --out "$site" --seed 1 2>"$work/gen.log" || { cat "$work/gen.log" >&2; exit 1; }
+        "$gen" --n "$n" --out "$site" --seed 1 $git 2>"$work/gen.log" || { cat "$work/gen.log" >&2; exit 1; }
     fi
     run check "$n" -- "$bin" check --root "$site"
     if has build; then
