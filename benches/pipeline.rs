@@ -11,6 +11,7 @@
 mod gen;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use incsite::serve::rebuild::{Builder, Change, Settings};
 use incsite::site::{self, Audience};
 use incsite::{check, git, metrics, record, render};
 use std::hint::black_box;
@@ -99,6 +100,22 @@ fn stages(c: &mut Criterion) {
 
     let internal = site.view(Audience::Internal);
     g.bench_function("metrics", |b| b.iter(|| black_box(metrics::report(&internal, &metrics::Filter::default(), now))));
+
+    // `incsite serve` after one incident is saved: re-parse it, re-check, re-render.
+    g.bench_function("serve_edit_one", |b| {
+        let settings = Settings {
+            root: corpus.root.clone(),
+            audience: Audience::Public,
+            now: Some(now),
+            base_url: view.config.base_url.clone(),
+            history: None,
+        };
+        let mut builder = Builder::new(settings);
+        builder.build(&Change::Full).expect("the first build");
+        let path = corpus.files[corpus.files.len() / 2].0.clone();
+        let change = Change::Records([path].into());
+        b.iter(|| black_box(builder.build(&change).expect("a rebuild")))
+    });
 
     // The content's history: one walk over ~1.5 commits per record.
     g.bench_function("git_history", |b| b.iter(|| black_box(git::history(&corpus.root).expect("history"))));
