@@ -105,3 +105,58 @@ fn with_git_every_record_has_its_history() {
     assert!(commits > 20 && commits <= 20 + s.published_postmortems, "{commits}");
     assert!(history.head.is_some());
 }
+
+/// Runs git in `dir`, returning stdout.
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_history_walk_agrees_with_git_log() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let mut opts = gen::Options::new(40, 9);
+    opts.git = true;
+    gen::generate(&root, &opts).unwrap();
+    // Beyond adds and edits: a deletion, a folder moved, a file replaced by a folder, a mode change.
+    let records: Vec<String> = files(&root.join("content/incidents")).into_keys().collect();
+    git(&root, &["rm", "-q", &format!("content/incidents/{}", records[3])]);
+    git(&root, &["commit", "-qm", "delete"]);
+    git(&root, &["mv", "content/incidents/2022", "content/incidents/old"]);
+    git(&root, &["commit", "-qm", "move"]);
+    let victim = format!("content/incidents/{}", records.last().unwrap());
+    git(&root, &["rm", "-q", &victim]);
+    std::fs::create_dir_all(root.join(&victim)).unwrap();
+    std::fs::write(root.join(&victim).join("inner.md"), "---\ntitle: x\n---\n").unwrap();
+    git(&root, &["add", "-A"]);
+    git(&root, &["commit", "-qm", "file to folder"]);
+    git(&root, &["update-index", "--chmod=+x", "schema/roles.yaml"]);
+    git(&root, &["commit", "-qm", "mode"]);
+
+    let log =
+        git(&root, &["log", "--format=@%H", "--name-only", "--no-renames", "--", "content", "schema", "incsite.toml"]);
+    let mut want: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut commit = String::new();
+    for line in log.lines().filter(|l| !l.is_empty()) {
+        match line.strip_prefix('@') {
+            Some(id) => commit = id.to_string(),
+            None => {
+                let list = want.entry(line.to_string()).or_default();
+                if list.len() < incsite::git::MAX_COMMITS_PER_FILE {
+                    list.push(commit.clone());
+                }
+            }
+        }
+    }
+    let history = incsite::git::history(&root).unwrap();
+    let got: BTreeMap<String, Vec<String>> =
+        history.by_path.iter().map(|(p, cs)| (p.clone(), cs.iter().map(|c| c.id.clone()).collect())).collect();
+    assert_eq!(got, want);
+}
