@@ -20,6 +20,8 @@ struct Cli {
 enum Command {
     /// Check every record against the format and the site's policies.
     Check(cmd::check::Args),
+    /// Build the status site into public/ (or --out), replacing it only when the build succeeds.
+    Build(cmd::build::Args),
 }
 
 fn main() -> ExitCode {
@@ -37,5 +39,6 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     let cwd = std::env::current_dir()?;
     match cli.command {
         Command::Check(args) => cmd::check::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
+        Command::Build(args) => cmd::build::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
     }
 }
