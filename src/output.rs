@@ -54,7 +54,8 @@ pub fn write(pages: &Pages, out: &Path, root: &Path) -> Result<()> {
         return Err(e).with_context(|| format!("cannot move the new site into {}", target.display()));
     }
     if had_old {
-        std::fs::remove_dir_all(&old).with_context(|| format!("cannot remove the previous site at {}", old.display()))?;
+        std::fs::remove_dir_all(&old)
+            .with_context(|| format!("cannot remove the previous site at {}", old.display()))?;
     }
     Ok(())
 }
@@ -62,7 +63,10 @@ pub fn write(pages: &Pages, out: &Path, root: &Path) -> Result<()> {
 /// Refuses targets that could destroy a user's files.
 fn check_target(target: &Path, root: &Path) -> Result<()> {
     if target == root {
-        bail!("refusing to write the site into the site root {} itself; use --out with a separate folder such as public/", root.display());
+        bail!(
+            "refusing to write the site into the site root {} itself; use --out with a separate folder such as public/",
+            root.display()
+        );
     }
     if root.starts_with(target) {
         bail!("refusing to write the site into {}: it holds the site's sources ({})", target.display(), root.display());
@@ -105,13 +109,15 @@ fn write_tree(pages: &Pages, dir: &Path) -> Result<()> {
     folders.sort();
     folders.dedup();
     for folder in &folders {
-        std::fs::create_dir_all(dir.join(folder)).with_context(|| format!("cannot create {}", dir.join(folder).display()))?;
+        std::fs::create_dir_all(dir.join(folder))
+            .with_context(|| format!("cannot create {}", dir.join(folder).display()))?;
     }
     pages.par_iter().try_for_each(|(path, bytes)| {
         let file = dir.join(relative(path)?);
         std::fs::write(&file, bytes).with_context(|| format!("cannot write {}", file.display()))
     })?;
-    std::fs::write(dir.join(MARKER), MARKER_TEXT).with_context(|| format!("cannot write {}", dir.join(MARKER).display()))
+    std::fs::write(dir.join(MARKER), MARKER_TEXT)
+        .with_context(|| format!("cannot write {}", dir.join(MARKER).display()))
 }
 
 /// A page path as a relative path that cannot leave the output folder.
@@ -209,7 +215,9 @@ mod tests {
         let root = dir.path().join("site");
         std::fs::create_dir_all(root.join("content/incidents")).unwrap();
         std::fs::write(root.join("content/incidents/a.md"), "keep").unwrap();
-        for bad in [root.clone(), root.join("content"), root.join("content/out"), dir.path().to_path_buf(), root.join("x/..")] {
+        for bad in
+            [root.clone(), root.join("content"), root.join("content/out"), dir.path().to_path_buf(), root.join("x/..")]
+        {
             assert!(write(&pages(), &bad, &root).is_err(), "{} was accepted", bad.display());
         }
         let foreign = root.join("docs");

@@ -111,7 +111,11 @@ fn demo_site_builds_with_every_key_page() {
     let older = list.find("Customers unable to sign in").unwrap();
     assert!(newest < older, "newest first");
     assert!(!list.contains("Expired data-export links"), "the private demo incident stays out");
-    for filter in ["incidents/severity/SEV-1/index.html", "incidents/service/auth/index.html", "incidents/status/resolved/index.html"] {
+    for filter in [
+        "incidents/severity/SEV-1/index.html",
+        "incidents/service/auth/index.html",
+        "incidents/status/resolved/index.html",
+    ] {
         assert!(out.join(filter).is_file(), "{filter}");
     }
     let sev1 = read(&out, "incidents/severity/SEV-1/index.html");
@@ -138,7 +142,13 @@ fn demo_site_builds_with_every_key_page() {
     let actions = read(&out, "actions/index.html");
     assert!(actions.contains("Contract test that every active signing key validates in every service"));
     assert!(actions.contains("Overdue") && actions.contains("%"));
-    for path in ["reports/index.html", "runbooks/checkout-rollback/index.html", "404.html", "static/style.css", "static/logo.svg"] {
+    for path in [
+        "reports/index.html",
+        "runbooks/checkout-rollback/index.html",
+        "404.html",
+        "static/style.css",
+        "static/logo.svg",
+    ] {
         assert!(out.join(path).is_file(), "{path}");
     }
     assert!(out.join(".incsite-output").is_file());
@@ -337,7 +347,9 @@ fn fixture_pages_say_what_they_must() {
     assert!(index.contains(r#"<a href="/incidents/INC-2026-0001/">"#), "the day links to the incident");
 
     let page = read(&out, "incidents/INC-2026-0001/index.html");
-    assert!(page.contains("<dt>Resolved</dt><dd><time datetime=\"2026-03-04T10:40:00Z\">4 Mar 2026, 11:40 CET</time></dd>"));
+    assert!(
+        page.contains("<dt>Resolved</dt><dd><time datetime=\"2026-03-04T10:40:00Z\">4 Mar 2026, 11:40 CET</time></dd>")
+    );
     assert!(page.contains(">TTD</abbr>") && page.contains("<dd>3m</dd>") && page.contains("<dd>1h 28m</dd>"));
     assert!(page.contains("Incident Commander") && page.contains("Resolver"), "role ids and aliases resolved to names");
     assert!(page.contains(r#"<a href="/runbooks/restart-api/">Restart the API</a>"#));

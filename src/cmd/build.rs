@@ -39,10 +39,7 @@ pub fn run(root: &Path, args: &Args) -> Result<u8> {
     }
     let warnings = site.diagnostics.len();
     if warnings > 0 {
-        eprintln!(
-            "note: {warnings} warning{} (see `incsite check`)",
-            if warnings == 1 { "" } else { "s" }
-        );
+        eprintln!("note: {warnings} warning{} (see `incsite check`)", if warnings == 1 { "" } else { "s" });
     }
     let history = match git::history(root) {
         Ok(h) => Some(h),

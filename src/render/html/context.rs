@@ -242,7 +242,9 @@ impl<'a> Shared<'a> {
                 description: s.description.clone(),
                 class: format!("sev-rank-{}", s.rank.min(3)),
             },
-            None => Sev { id: id.to_string(), name: String::new(), description: String::new(), class: "sev-rank-3".into() },
+            None => {
+                Sev { id: id.to_string(), name: String::new(), description: String::new(), class: "sev-rank-3".into() }
+            }
         }
     }
 
@@ -257,7 +259,8 @@ impl<'a> Shared<'a> {
             .impact
             .iter()
             .map(|i| {
-                let state = if maintenance { ComponentStatus::UnderMaintenance } else { ComponentStatus::from_impact(i.level) };
+                let state =
+                    if maintenance { ComponentStatus::UnderMaintenance } else { ComponentStatus::from_impact(i.level) };
                 ImpactView {
                     service: i.service.value.clone(),
                     name: self.service_name(&i.service),
@@ -270,9 +273,15 @@ impl<'a> Shared<'a> {
         let worst = r
             .impact
             .iter()
-            .map(|i| if maintenance { ComponentStatus::UnderMaintenance } else { ComponentStatus::from_impact(i.level) })
+            .map(
+                |i| if maintenance { ComponentStatus::UnderMaintenance } else { ComponentStatus::from_impact(i.level) },
+            )
             .max()
-            .unwrap_or(if maintenance { ComponentStatus::UnderMaintenance } else { ComponentStatus::DegradedPerformance });
+            .unwrap_or(if maintenance {
+                ComponentStatus::UnderMaintenance
+            } else {
+                ComponentStatus::DegradedPerformance
+            });
         let window = r.window.as_ref().map(|w| self.window(w.from, w.until));
         let (start, end, duration, ongoing) = if maintenance {
             (

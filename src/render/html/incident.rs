@@ -151,7 +151,12 @@ pub fn page(r: &Renderer, index: usize) -> Result<(String, String)> {
 
 fn link(s: &Shared, i: usize) -> LinkView {
     let c = &s.cards[i];
-    LinkView { id: c.id.clone(), title: c.title.clone(), url: Some(c.url.clone()), date: c.start.as_ref().map(|t| t.date.clone()) }
+    LinkView {
+        id: c.id.clone(),
+        title: c.title.clone(),
+        url: Some(c.url.clone()),
+        date: c.start.as_ref().map(|t| t.date.clone()),
+    }
 }
 
 fn figures(s: &Shared, record: &Record) -> Vec<Figure> {

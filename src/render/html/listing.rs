@@ -106,11 +106,19 @@ pub fn pages(r: &Renderer, rows: &[String]) -> Result<Vec<(String, String)>> {
     // Severity: every level of the policy, most severe first.
     let mut chips = Vec::new();
     for sev in &s.view.policy.severities {
-        let members: Vec<usize> =
-            order.iter().copied().filter(|&i| records[i].severity.as_ref().is_some_and(|x| x.value == sev.id)).collect();
+        let members: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|&i| records[i].severity.as_ref().is_some_and(|x| x.value == sev.id))
+            .collect();
         let seg = segment(&sev.id);
         let label = if sev.name.is_empty() { sev.id.clone() } else { format!("{} · {}", sev.id, sev.name) };
-        chips.push(Chip { label: sev.id.clone(), url: format!("{base}severity/{seg}/"), count: members.len(), active: false });
+        chips.push(Chip {
+            label: sev.id.clone(),
+            url: format!("{base}severity/{seg}/"),
+            count: members.len(),
+            active: false,
+        });
         specs.push(Spec {
             path: format!("incidents/severity/{seg}/index.html"),
             heading: format!("{} incidents", sev.id),
@@ -127,7 +135,12 @@ pub fn pages(r: &Renderer, rows: &[String]) -> Result<Vec<(String, String)>> {
         let members: Vec<usize> =
             order.iter().copied().filter(|&i| records[i].impact.iter().any(|x| x.service.value == svc.id)).collect();
         let seg = segment(&svc.id);
-        chips.push(Chip { label: svc.name.clone(), url: format!("{base}service/{seg}/"), count: members.len(), active: false });
+        chips.push(Chip {
+            label: svc.name.clone(),
+            url: format!("{base}service/{seg}/"),
+            count: members.len(),
+            active: false,
+        });
         specs.push(Spec {
             path: format!("incidents/service/{seg}/index.html"),
             heading: format!("{} incidents", svc.name),
@@ -140,9 +153,10 @@ pub fn pages(r: &Renderer, rows: &[String]) -> Result<Vec<(String, String)>> {
 
     // Status: the four incident states, then the maintenance states that occur.
     let mut chips = Vec::new();
-    let statuses = RecordStatus::INCIDENT.iter().map(|(_, st)| (*st, true)).chain(
-        RecordStatus::MAINTENANCE.iter().map(|(_, st)| (*st, false)),
-    );
+    let statuses = RecordStatus::INCIDENT
+        .iter()
+        .map(|(_, st)| (*st, true))
+        .chain(RecordStatus::MAINTENANCE.iter().map(|(_, st)| (*st, false)));
     for (st, always) in statuses {
         let members: Vec<usize> =
             order.iter().copied().filter(|&i| records[i].status.as_ref().is_some_and(|x| x.value == st)).collect();

@@ -120,7 +120,7 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
         for h in ["h1", "h2", "h3", "h4", "h5", "h6"] {
             b.add_tag_attributes(h, ["id"]);
         }
-        b.attribute_filter(|element, attribute, value| filter_attribute(element, attribute, value));
+        b.attribute_filter(filter_attribute);
         b
     })
 }
@@ -132,13 +132,16 @@ fn filter_attribute<'u>(element: &str, attribute: &str, value: &'u str) -> Optio
     match (element, attribute) {
         ("code", "class") => {
             let ok = value.split_whitespace().all(|c| {
-                c.strip_prefix("language-")
-                    .is_some_and(|l| !l.is_empty() && l.chars().all(|ch| ch.is_ascii_alphanumeric() || "+-_#.".contains(ch)))
+                c.strip_prefix("language-").is_some_and(|l| {
+                    !l.is_empty() && l.chars().all(|ch| ch.is_ascii_alphanumeric() || "+-_#.".contains(ch))
+                })
             });
             ok.then_some(Cow::Borrowed(value))
         }
-        ("sup" | "div", "class") => matches!(value, "footnote-reference" | "footnote-definition" | "footnote-definition-label")
-            .then_some(Cow::Borrowed(value)),
+        ("sup" | "div", "class") => {
+            matches!(value, "footnote-reference" | "footnote-definition" | "footnote-definition-label")
+                .then_some(Cow::Borrowed(value))
+        }
         (_, "id") => (!value.is_empty() && value.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c)))
             .then_some(Cow::Borrowed(value)),
         // Alignment is dropped rather than kept as an inline style (the CSP forbids them).
@@ -162,7 +165,8 @@ mod tests {
 
     #[test]
     fn gfm_features() {
-        let html = render("| a | b |\n|---|:-:|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n~~gone~~ x[^1]\n\n[^1]: note\n", 0);
+        let html =
+            render("| a | b |\n|---|:-:|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n~~gone~~ x[^1]\n\n[^1]: note\n", 0);
         assert!(html.contains("<table>"), "{html}");
         assert!(html.contains("<td>2</td>"), "{html}");
         assert!(html.contains("☑ done") && html.contains("☐ todo"), "{html}");

@@ -170,7 +170,11 @@ fn service(s: &Shared, svc: &status::ServiceState) -> ServiceView {
         availability: availability(svc.availability),
         incident_days: svc.days.iter().filter(|d| !d.records.is_empty()).count(),
         days,
-        active: svc.active.iter().map(|&i| Link { title: s.cards[i].title.clone(), url: s.cards[i].url.clone() }).collect(),
+        active: svc
+            .active
+            .iter()
+            .map(|&i| Link { title: s.cards[i].title.clone(), url: s.cards[i].url.clone() })
+            .collect(),
     }
 }
 

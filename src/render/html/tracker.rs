@@ -126,7 +126,12 @@ pub fn page(r: &Renderer) -> Result<(String, String)> {
         }
     }
     let by_due = |a: &(&ActionItem, ActionRow), b: &(&ActionItem, ActionRow)| {
-        (a.0.due.is_none(), a.0.due, &a.1.incident.id, &a.1.id).cmp(&(b.0.due.is_none(), b.0.due, &b.1.incident.id, &b.1.id))
+        (a.0.due.is_none(), a.0.due, &a.1.incident.id, &a.1.id).cmp(&(
+            b.0.due.is_none(),
+            b.0.due,
+            &b.1.incident.id,
+            &b.1.id,
+        ))
     };
     items.sort_by(by_due);
 
@@ -174,11 +179,7 @@ pub fn page(r: &Renderer) -> Result<(String, String)> {
 
     let total = overdue.len() + open.len() + done.len() + wont_do.len();
     let countable = total - wont_do.len();
-    let completion = if countable == 0 {
-        "—".to_string()
-    } else {
-        format!("{}%", (done.len() * 100) / countable)
-    };
+    let completion = (done.len() * 100).checked_div(countable).map_or_else(|| "—".to_string(), |pct| format!("{pct}%"));
     let page = Page {
         today: s.clock.date(s.clock.today()),
         stats: Stats {
@@ -208,7 +209,9 @@ mod tests {
         assert_eq!(safe_url("https://tracker.example/A-1").as_deref(), Some("https://tracker.example/A-1"));
         assert_eq!(safe_url("/incidents/X/").as_deref(), Some("/incidents/X/"));
         assert_eq!(safe_url("mailto:a@b.example").as_deref(), Some("mailto:a@b.example"));
-        for bad in ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "//evil.example", "java\tscript:x"] {
+        for bad in
+            ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "//evil.example", "java\tscript:x"]
+        {
             assert_eq!(safe_url(bad), None, "{bad}");
         }
     }
