@@ -94,26 +94,17 @@ fn check_target(target: &Path, root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Writes every page (and the marker) under `dir`, which must not exist yet.
+/// Writes every page (and the marker) under `dir`, which must not exist yet. Folders and files
+/// are made in parallel (`create_dir_all` tolerates a folder another thread just made).
 fn write_tree(pages: &Pages, dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut folders: Vec<PathBuf> = Vec::new();
-    for path in pages.keys() {
-        let rel = relative(path)?;
-        if let Some(parent) = rel.parent().filter(|p| !p.as_os_str().is_empty()) {
-            if folders.last().map(|f| f.as_path()) != Some(parent) {
-                folders.push(parent.to_path_buf());
-            }
+    let files: Vec<(PathBuf, &[u8])> =
+        pages.iter().map(|(p, bytes)| Ok((relative(p)?, bytes.as_slice()))).collect::<Result<_>>()?;
+    files.par_iter().try_for_each(|(rel, bytes)| {
+        let file = dir.join(rel);
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
-    }
-    folders.sort();
-    folders.dedup();
-    for folder in &folders {
-        std::fs::create_dir_all(dir.join(folder))
-            .with_context(|| format!("cannot create {}", dir.join(folder).display()))?;
-    }
-    pages.par_iter().try_for_each(|(path, bytes)| {
-        let file = dir.join(relative(path)?);
         std::fs::write(&file, bytes).with_context(|| format!("cannot write {}", file.display()))
     })?;
     std::fs::write(dir.join(MARKER), MARKER_TEXT)

@@ -169,7 +169,7 @@ fn runbook_pages(r: &Renderer, rows: &[String]) -> Result<Vec<(String, String)>>
         users.sort_by(|&a, &b| listing::newest_first(s, a, b));
         let page = Page {
             runbook: v,
-            body_html: markdown::render(&rb.body, 0),
+            body_html: markdown::render(&rb.body, 0, &s.root),
             used_in: users.iter().map(|&i| rows[i].as_str()).collect(),
         };
         out.push(r.page("runbook.html", &format!("runbooks/{}/index.html", rb.id), "runbooks", &rb.title, &page)?);

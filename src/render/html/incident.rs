@@ -114,7 +114,11 @@ pub fn page(r: &Renderer, index: usize) -> Result<(String, String)> {
             facilitator: p.facilitator.as_ref().map(|f| f.value.clone()),
             meeting: p.meeting.map(|d| s.clock.date(d)),
         }),
-        body_html: if record.body.trim().is_empty() { String::new() } else { markdown::render(&record.body, 1) },
+        body_html: if record.body.trim().is_empty() {
+            String::new()
+        } else {
+            markdown::render(&record.body, 1, &s.root)
+        },
         actions_done: actions.iter().filter(|a| a.status.value == "done").count(),
         actions,
         related: record

@@ -82,16 +82,21 @@ fn files_under(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
 /// (tera's default also escapes `/`, which is safe but turns every URL into `&#x2F;` soup.)
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut last = 0;
+    for (i, b) in input.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&input[last..i]);
+        out.push_str(entity);
+        last = i + 1;
     }
+    out.push_str(&input[last..]);
     out
 }
 
@@ -105,4 +110,25 @@ pub fn tera_error(e: &tera::Error) -> String {
         source = s.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_the_five_characters_and_nothing_else() {
+        assert_eq!(
+            escape_html(r#"<a href="x">Tom & Jerry's / ü</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s / ü&lt;/a&gt;"
+        );
+        assert_eq!(escape_html("plain"), "plain");
+    }
+
+    #[test]
+    fn the_built_in_theme_compiles() {
+        let theme = load(None).unwrap();
+        assert!(theme.statics.contains_key("style.css"));
+        assert!(theme.tera.get_template_names().any(|n| n == "incident.html"));
+    }
 }
