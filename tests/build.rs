@@ -363,3 +363,47 @@ fn fixture_pages_say_what_they_must() {
     assert!(overdue.contains("Add a canary stage to deploys"), "due 18 Mar, open on 21 Mar: overdue");
     assert!(actions.contains("<dd>50%</dd>"), "one of two done");
 }
+
+#[test]
+fn git_history_is_shown_but_a_public_build_withholds_messages_that_touch_private_records() {
+    use incsite::git::{Commit, History};
+    let (_guard, root) = fixture("basic");
+    let now = chrono::DateTime::parse_from_rfc3339(NOW).unwrap().with_timezone(&chrono::Utc);
+    let commit = |id: &str, summary: &str| Commit {
+        id: id.repeat(40 / id.len()),
+        short_id: id.repeat(7 / id.len() + 1)[..7].to_string(),
+        author: "Alice Chen".into(),
+        date: chrono::DateTime::parse_from_rfc3339("2026-03-05T09:00:00+01:00").unwrap(),
+        summary: summary.into(),
+    };
+    let public_path = "content/incidents/2026/2026-03-04-api-down.md";
+    let private_path = "content/incidents/2026/2026-03-10-secret.md";
+    let mut history = History::default();
+    history.by_path.insert(
+        public_path.into(),
+        vec![commit("b", "Add INC-SECRET-CANARY and fix a typo"), commit("a", "Post-mortem for the API outage")],
+    );
+    history.by_path.insert(private_path.into(), vec![commit("b", "Add INC-SECRET-CANARY and fix a typo")]);
+    history.head = Some(commit("b", "Add INC-SECRET-CANARY and fix a typo"));
+
+    let site = incsite::site::load(&root, now).unwrap();
+    let render = |audience| {
+        let view = site.view(audience);
+        let opts = incsite::render::Options {
+            now,
+            base_url: view.config.base_url.clone(),
+            history: Some(history.clone()),
+            live_reload: false,
+            theme_dir: None,
+        };
+        let pages = incsite::render::render(&view, &opts).unwrap();
+        String::from_utf8(pages["incidents/INC-2026-0001/index.html"].clone()).unwrap()
+    };
+    let public = render(incsite::site::Audience::Public);
+    assert!(public.contains("Post-mortem for the API outage") && public.contains("aaaaaaa"));
+    assert!(public.contains("bbbbbbb"), "the shared commit is listed");
+    assert!(!public.contains("INC-SECRET-CANARY"), "but not its message, nor in the footer");
+    assert!(public.contains("from commit <code"), "the footer names the commit");
+    let internal = render(incsite::site::Audience::Internal);
+    assert!(internal.contains("Add INC-SECRET-CANARY and fix a typo"));
+}
