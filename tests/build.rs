@@ -407,3 +407,38 @@ fn git_history_is_shown_but_a_public_build_withholds_messages_that_touch_private
     let internal = render(incsite::site::Audience::Internal);
     assert!(internal.contains("Add INC-SECRET-CANARY and fix a typo"));
 }
+
+/// The text from the start of the element that opens just before `marker` to the end of `close`
+/// after it, whitespace collapsed: a small, readable snapshot.
+fn snapshot(html: &str, open: &str, marker: &str, close: &str) -> String {
+    let at = html.find(marker).unwrap_or_else(|| panic!("{marker} not found"));
+    let start = html[..at].rfind(open).unwrap();
+    let end = at + html[at..].find(close).unwrap() + close.len();
+    html[start..end].split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn snapshots_of_the_banner_and_a_list_row() {
+    let (_guard, root) = fixture("basic");
+    let out = root.join("public");
+    build(&root, &out, &[]).success();
+    let index = read(&out, "index.html");
+    let banner = snapshot(&index, "<section class=\"banner", "banner-text", "</section>");
+    let banner = banner.split("</svg>").nth(1).unwrap().trim().to_string();
+    assert_eq!(
+        banner,
+        r#"<div> <p class="banner-text" id="banner-text">Partial System Outage</p> <p class="banner-sub">As of <time datetime="2026-03-21T12:00:00Z">21 Mar 2026, 13:00 CET</time></p> </div> </section>"#
+    );
+    let list = read(&out, "incidents/index.html");
+    assert_eq!(
+        snapshot(&list, "<li class=\"row", "INC-2026-0003/", "</li>"),
+        concat!(
+            r#"<li class="row edge-partial"> <div class="row-main"> <h3 class="row-title"><a href="/incidents/INC-2026-0003/">Dashboard loading slowly</a></h3> "#,
+            r#"<p class="row-meta"> <span class="row-id">INC-2026-0003</span> · <time datetime="2026-03-21T10:40:00Z">21 Mar 2026, 11:40 CET</time> · 1h 20m so far </p> "#,
+            r#"<p class="row-summary">The dashboard takes up to 30 seconds to load.</p> "#,
+            r#"<p class="row-services"><span class="impact-chip impact-partial"><span class="dot" aria-hidden="true"></span>Web App<span class="visually-hidden">: Partial outage</span></span></p> </div> "#,
+            r#"<p class="badges row-badges"> <span class="badge sev-rank-1" title="Major: Something important is broken.">SEV-2<span class="badge-extra"> · Major</span></span> "#,
+            r#"<span class="badge status-identified">Identified</span> </p> </li>"#
+        )
+    );
+}
