@@ -108,7 +108,7 @@ pub fn page(r: &Renderer, index: usize) -> Result<(String, String)> {
         figures_note,
         roles: roles(s, record),
         handoffs: handoffs(s, record),
-        timeline: record.timeline_sorted().into_iter().map(|e| event_view(s, e)).collect(),
+        timeline: record.timeline_sorted().into_iter().map(|e| event_view(s, record, e)).collect(),
         postmortem: record.postmortem.as_ref().filter(|_| record.is_incident()).map(|p| PostmortemView {
             status: postmortem_label(p.status),
             facilitator: p.facilitator.as_ref().map(|f| f.value.clone()),
@@ -250,7 +250,7 @@ pub fn event_label(kind: EventKind) -> &'static str {
     }
 }
 
-fn event_view(s: &Shared, e: &crate::record::Event) -> EventView {
+fn event_view(s: &Shared, record: &Record, e: &crate::record::Event) -> EventView {
     let arrow = |from: &Option<String>, to: &Option<String>| match (from, to) {
         (Some(f), Some(t)) => Some(format!("{f} → {t}")),
         (None, Some(t)) => Some(format!("→ {t}")),
@@ -274,7 +274,8 @@ fn event_view(s: &Shared, e: &crate::record::Event) -> EventView {
         label: event_label(e.kind).to_string(),
         milestone: e.kind.is_milestone(),
         update: e.kind == EventKind::Update,
-        public: e.is_public(),
+        // A private record publishes nothing, whatever its entries say.
+        public: e.is_public() && record.is_public(),
         status: e.status.map(record_status_label),
         detail,
         text: e.text.clone(),
