@@ -34,6 +34,8 @@ enum Command {
     Serve(cmd::serve::Args),
     /// What the working tree changes against a git revision, for a pull-request comment.
     Diff(cmd::diff::Args),
+    /// Build the status site into public/ (or --out), replacing it only when the build succeeds.
+    Build(cmd::build::Args),
 }
 
 fn main() -> ExitCode {
@@ -63,5 +65,6 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Completions(args) => cmd::completions::run(&mut Cli::command(), &args),
         Command::Serve(args) => cmd::serve::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
         Command::Diff(args) => cmd::diff::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
+        Command::Build(args) => cmd::build::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
     }
 }

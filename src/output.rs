@@ -1,1 +1,240 @@
 //! Writing a rendered site to disk atomically: built beside the target, swapped in on success.
+//!
+//! The pages go into a temporary folder next to the target (same parent, so the swap is a rename
+//! on one file system). Only when every file is written is the old output renamed aside, the new
+//! one renamed into place and the old one removed. A build that fails leaves the previous site
+//! as it was. A marker file says a folder is incsite's to replace; a non-empty folder without it,
+//! the site root, or anything holding or inside the site's sources is refused.
+
+use crate::render::Pages;
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+use std::path::{Component, Path, PathBuf};
+
+/// The file that marks a folder as incsite output, safe to replace.
+pub const MARKER: &str = ".incsite-output";
+const MARKER_TEXT: &str = "This folder is written by `incsite build` and replaced whole by the next build.\n";
+
+/// Folders of a site that output may never go into (nor contain).
+const SOURCES: [&str; 4] = ["content", "schema", "theme", ".git"];
+
+/// Writes `pages` into `out`, replacing a previous output there. `root` is the site root, which
+/// the output may not be, contain, or sit inside the sources of.
+pub fn write(pages: &Pages, out: &Path, root: &Path) -> Result<()> {
+    let target = absolute(out)?;
+    let root = absolute(root)?;
+    check_target(&target, &root)?;
+    let parent = target.parent().context("the output folder has no parent folder")?.to_path_buf();
+    std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    let name = target.file_name().context("the output folder has no name")?.to_string_lossy().into_owned();
+    let pid = std::process::id();
+    let tmp = parent.join(format!(".{name}.tmp-{pid}"));
+    let old = parent.join(format!(".{name}.old-{pid}"));
+
+    remove_if_exists(&tmp)?;
+    let result = write_tree(pages, &tmp);
+    if let Err(e) = result {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    // Swap: the old output aside, the new one in, the old one gone.
+    let had_old = target.exists();
+    if had_old {
+        remove_if_exists(&old)?;
+        if let Err(e) = std::fs::rename(&target, &old) {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e).with_context(|| format!("cannot move the previous {} aside", target.display()));
+        }
+    }
+    if let Err(e) = std::fs::rename(&tmp, &target) {
+        if had_old {
+            let _ = std::fs::rename(&old, &target);
+        }
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e).with_context(|| format!("cannot move the new site into {}", target.display()));
+    }
+    if had_old {
+        std::fs::remove_dir_all(&old)
+            .with_context(|| format!("cannot remove the previous site at {}", old.display()))?;
+    }
+    Ok(())
+}
+
+/// Refuses targets that could destroy a user's files.
+fn check_target(target: &Path, root: &Path) -> Result<()> {
+    if target == root {
+        bail!(
+            "refusing to write the site into the site root {} itself; use --out with a separate folder such as public/",
+            root.display()
+        );
+    }
+    if root.starts_with(target) {
+        bail!("refusing to write the site into {}: it holds the site's sources ({})", target.display(), root.display());
+    }
+    for dir in SOURCES {
+        let source = root.join(dir);
+        if target.starts_with(&source) {
+            bail!("refusing to write the site into {}: it is inside the site's {dir}/ folder", target.display());
+        }
+    }
+    if target.exists() {
+        if !target.is_dir() {
+            bail!("refusing to write the site to {}: it is a file, not a folder", target.display());
+        }
+        let mut entries = std::fs::read_dir(target).with_context(|| format!("cannot list {}", target.display()))?;
+        let empty = entries.next().is_none();
+        if !empty && !target.join(MARKER).is_file() {
+            bail!(
+                "refusing to replace {}: it is not empty and was not written by incsite (no {MARKER} file in it); \
+                 choose another --out folder, or empty this one first",
+                target.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Writes every page (and the marker) under `dir`, which must not exist yet. Folders and files
+/// are made in parallel (`create_dir_all` tolerates a folder another thread just made).
+fn write_tree(pages: &Pages, dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let files: Vec<(PathBuf, &[u8])> =
+        pages.iter().map(|(p, bytes)| Ok((relative(p)?, bytes.as_slice()))).collect::<Result<_>>()?;
+    files.par_iter().try_for_each(|(rel, bytes)| {
+        let file = dir.join(rel);
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&file, bytes).with_context(|| format!("cannot write {}", file.display()))
+    })?;
+    std::fs::write(dir.join(MARKER), MARKER_TEXT)
+        .with_context(|| format!("cannot write {}", dir.join(MARKER).display()))
+}
+
+/// A page path as a relative path that cannot leave the output folder.
+fn relative(path: &str) -> Result<PathBuf> {
+    let p = Path::new(path);
+    let ok = !path.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_))) && !path.contains('\\');
+    if !ok {
+        bail!("internal error: page path `{path}` would leave the output folder");
+    }
+    Ok(p.to_path_buf())
+}
+
+fn remove_if_exists(dir: &Path) -> Result<()> {
+    match std::fs::remove_dir_all(dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("cannot remove the leftover {}", dir.display())),
+    }
+}
+
+/// An absolute, normalised path (without following a final component that may not exist yet).
+fn absolute(path: &Path) -> Result<PathBuf> {
+    let abs = std::path::absolute(path).with_context(|| format!("cannot resolve {}", path.display()))?;
+    // Resolve symlinks in the part that exists, so that two spellings of one folder compare equal.
+    let mut existing = abs.clone();
+    let mut rest: Vec<std::ffi::OsString> = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing.canonicalize().unwrap_or(existing);
+    for name in rest.into_iter().rev() {
+        out.push(name);
+    }
+    Ok(normalise(&out))
+}
+
+/// Removes `.` and resolves `..` lexically.
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pages() -> Pages {
+        let mut p = Pages::new();
+        p.insert("index.html".into(), b"<h1>new</h1>".to_vec());
+        p.insert("incidents/A/index.html".into(), b"a".to_vec());
+        p
+    }
+
+    #[test]
+    fn writes_and_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        let out = root.join("public");
+        write(&pages(), &out, &root).unwrap();
+        assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"<h1>new</h1>");
+        assert!(out.join(MARKER).is_file());
+        std::fs::write(out.join("stale.html"), "old").unwrap();
+        let mut p = pages();
+        p.insert("index.html".into(), b"v2".to_vec());
+        write(&p, &out, &root).unwrap();
+        assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"v2");
+        assert!(!out.join("stale.html").exists(), "the old output is replaced whole");
+        let leftovers: Vec<_> = std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    #[test]
+    fn refuses_dangerous_targets() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content/incidents")).unwrap();
+        std::fs::write(root.join("content/incidents/a.md"), "keep").unwrap();
+        for bad in
+            [root.clone(), root.join("content"), root.join("content/out"), dir.path().to_path_buf(), root.join("x/..")]
+        {
+            assert!(write(&pages(), &bad, &root).is_err(), "{} was accepted", bad.display());
+        }
+        let foreign = root.join("docs");
+        std::fs::create_dir_all(&foreign).unwrap();
+        std::fs::write(foreign.join("mine.txt"), "keep").unwrap();
+        let err = write(&pages(), &foreign, &root).unwrap_err().to_string();
+        assert!(err.contains("not written by incsite"), "{err}");
+        assert_eq!(std::fs::read(foreign.join("mine.txt")).unwrap(), b"keep");
+        assert_eq!(std::fs::read(root.join("content/incidents/a.md")).unwrap(), b"keep");
+        // An empty folder is fine.
+        let empty = root.join("empty");
+        std::fs::create_dir_all(&empty).unwrap();
+        write(&pages(), &empty, &root).unwrap();
+    }
+
+    #[test]
+    fn a_bad_page_path_leaves_the_previous_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(&root).unwrap();
+        let out = root.join("public");
+        write(&pages(), &out, &root).unwrap();
+        let mut bad = pages();
+        bad.insert("../escape.html".into(), b"x".to_vec());
+        assert!(write(&bad, &out, &root).is_err());
+        assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"<h1>new</h1>");
+        assert!(!root.join("escape.html").exists());
+    }
+}

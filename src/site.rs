@@ -167,20 +167,28 @@ impl Site {
     }
 
     /// What `audience` may see. For the public: no private record, and of each public record only
-    /// its public timeline entries. This is the only place private data is dropped.
+    /// its public timeline entries and, for an incident, its post-mortem only once published. This is the only place private data is dropped.
     pub fn view(&self, audience: Audience) -> View {
         let records = match audience {
             Audience::Internal => self.records.clone(),
-            Audience::Public => self
-                .records
-                .iter()
-                .filter(|r| r.is_public())
-                .map(|r| {
-                    let mut r = r.clone();
-                    r.timeline.retain(|e| e.is_public());
-                    r
-                })
-                .collect(),
+            Audience::Public => {
+                let hidden: std::collections::HashSet<&str> =
+                    self.records.iter().filter(|r| !r.is_public()).map(|r| r.id.value.as_str()).collect();
+                self.records
+                    .iter()
+                    .filter(|r| r.is_public())
+                    .map(|r| {
+                        let mut r = r.clone();
+                        r.timeline.retain(|e| e.is_public());
+                        if !r.postmortem_is_public() {
+                            r.body.clear();
+                        }
+                        // Not even the id of a private incident may show.
+                        r.related.retain(|id| !hidden.contains(id.value.as_str()));
+                        r
+                    })
+                    .collect()
+            }
         };
         View {
             audience,

@@ -121,6 +121,7 @@ const RULES: &[Rule] = &[
     actions::duplicate_ids,
     actions::overdue,
     actions::done_without_date,
+    roles::placeholders,
 ];
 
 /// Runs every rule over every record. The order of the result is not meaningful; callers sort.

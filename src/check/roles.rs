@@ -147,3 +147,27 @@ pub(super) fn handoff_people(ix: &Index, record: &Record, out: &mut Vec<Diagnost
         );
     }
 }
+
+/// `placeholder-person`: a role still held by a placeholder such as `TBD (Scribe)` — what
+/// `incsite new` writes for the people a responder must fill in. A warning: the record is
+/// valid, but a required role is not really staffed until a name replaces it.
+pub(super) fn placeholders(_: &Index, record: &Record, out: &mut Vec<Diagnostic>) {
+    for assignment in &record.roles {
+        for person in assignment.people.iter().filter(|p| is_placeholder(p)) {
+            let d = Diagnostic::warning(
+                &record.path,
+                person.pos,
+                "placeholder-person",
+                format!("`{}` under `{}` is a placeholder, not a person", person.value, assignment.role.value),
+            )
+            .with_hint("replace it with the name of whoever holds the role");
+            out.push(d);
+        }
+    }
+}
+
+/// `TBD`, `TBD (…)`, `tbd`, `TODO`, `?`.
+fn is_placeholder(name: &str) -> bool {
+    let word = name.trim().split([' ', '(']).next().unwrap_or("").to_ascii_lowercase();
+    matches!(word.as_str(), "tbd" | "todo" | "?" | "tba")
+}

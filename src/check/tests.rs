@@ -297,3 +297,16 @@ fn headings_ignore_code_and_accept_setext() {
     found.sort();
     assert_eq!(found, vec!["action items", "root cause"]);
 }
+
+#[test]
+fn placeholder_people_are_warned_about() {
+    let text = GOOD.replace("  scribe: Bob", "  scribe: TBD (Scribe)");
+    let line = line_of(&text, "scribe: TBD");
+    assert_eq!(check(&text), vec![("placeholder-person", line, Level::Warning)]);
+    assert!(!is_placeholder_name("Tobias Dunn"));
+}
+
+fn is_placeholder_name(name: &str) -> bool {
+    let text = GOOD.replace("  scribe: Bob", &format!("  scribe: {name}"));
+    check(&text).iter().any(|d| d.0 == "placeholder-person")
+}

@@ -1,5 +1,6 @@
 //! The subcommands, one small file each: arguments in, exit code out.
 
+pub mod build;
 pub mod check;
 pub mod completions;
 pub mod diff;

@@ -381,6 +381,12 @@ impl Record {
         self.is_incident() && !self.exclude_from_metrics
     }
 
+    /// Whether the body may be shown to the public: a maintenance note always, an incident's
+    /// post-mortem only once `postmortem.status` is `published` (drafts stay internal).
+    pub fn postmortem_is_public(&self) -> bool {
+        !self.is_incident() || self.postmortem.as_ref().is_some_and(|p| p.status == PostmortemStatus::Published)
+    }
+
     /// The timeline sorted by time; equal times keep file order.
     pub fn timeline_sorted(&self) -> Vec<&Event> {
         let mut v: Vec<&Event> = self.timeline.iter().collect();

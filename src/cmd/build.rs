@@ -1,0 +1,78 @@
+//! `incsite build`: check the site, render it for one audience and swap it into the output folder.
+
+use crate::cmd::check::{self, Format};
+use crate::render::{self, Options};
+use crate::site::{self, Audience};
+use crate::{git, output};
+use anyhow::Result;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The output folder (default: public/ in the site root). Replaced whole on success.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Who the site is for: `public` leaves out private incidents and internal timeline entries.
+    #[arg(long, value_enum, default_value_t = Audience::Public)]
+    pub audience: Audience,
+    /// The instant the site describes (RFC 3339 or seconds since 1970); default: SOURCE_DATE_EPOCH or now.
+    #[arg(long)]
+    pub now: Option<String>,
+    /// The absolute URL the site is published at (overrides base_url in incsite.toml).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+}
+
+/// Builds the site; returns the exit status (0 built, 1 the records have errors).
+pub fn run(root: &Path, args: &Args) -> Result<u8> {
+    let started = Instant::now();
+    let now = super::now(args.now.as_deref())?;
+    let site = site::load(root, now)?;
+    if site.has_errors() {
+        check::print(&site, Format::Human)?;
+        eprintln!("error: not building: fix the errors above first (the previous output is untouched)");
+        return Ok(1);
+    }
+    for note in &site.notes {
+        eprintln!("note: {note}");
+    }
+    let warnings = site.diagnostics.len();
+    if warnings > 0 {
+        eprintln!("note: {warnings} warning{} (see `incsite check`)", if warnings == 1 { "" } else { "s" });
+    }
+    let history = match git::history(root) {
+        Ok(h) => Some(h),
+        Err(reason) => {
+            eprintln!("note: building without git history: {reason}");
+            None
+        }
+    };
+    let mut view = site.view(args.audience);
+    if let Some(url) = &args.base_url {
+        view.config.base_url = url.trim_end_matches('/').to_string();
+    }
+    let theme_dir = root.join("theme");
+    let opts = Options {
+        now,
+        base_url: view.config.base_url.clone(),
+        history,
+        live_reload: false,
+        theme_dir: theme_dir.is_dir().then_some(theme_dir),
+    };
+    let pages = render::render(&view, &opts)?;
+    let out = args.out.clone().unwrap_or_else(|| root.join("public"));
+    output::write(&pages, &out, root)?;
+    eprintln!(
+        "built {} files ({} records, {} audience) into {} in {} ms",
+        pages.len(),
+        view.records.len(),
+        match args.audience {
+            Audience::Public => "public",
+            Audience::Internal => "internal",
+        },
+        out.display(),
+        started.elapsed().as_millis()
+    );
+    Ok(0)
+}

@@ -1,0 +1,411 @@
+//! What every page shares: lookups indexed once per render (records by id, services, severities,
+//! runbooks, reverse links), the time formatter, and the small display values ("cards", labels)
+//! that several pages show for the same record.
+
+use super::time::{self, Clock, Time};
+use crate::git::Commit;
+use crate::record::{ImpactLevel, Kind, Record, Runbook, Status as RecordStatus};
+use crate::render::Options;
+use crate::schema::{Service, Severity};
+use crate::site::{Audience, View};
+use crate::status::{self, ComponentStatus, Status};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// A value with its words for people and a CSS class.
+#[derive(Debug, Clone, Serialize)]
+pub struct Label {
+    pub value: String,
+    pub label: String,
+    pub class: String,
+}
+
+impl Label {
+    fn new(value: &str, label: &str, class: &str) -> Self {
+        Label { value: value.to_string(), label: label.to_string(), class: class.to_string() }
+    }
+}
+
+/// The CSS class of a component state: `operational`, `maintenance`, `degraded`, `partial`, `major`.
+pub fn state_class(s: ComponentStatus) -> &'static str {
+    match s {
+        ComponentStatus::Operational => "operational",
+        ComponentStatus::UnderMaintenance => "maintenance",
+        ComponentStatus::DegradedPerformance => "degraded",
+        ComponentStatus::PartialOutage => "partial",
+        ComponentStatus::MajorOutage => "major",
+    }
+}
+
+pub fn state_label(s: ComponentStatus) -> Label {
+    Label::new(s.as_str(), s.label(), state_class(s))
+}
+
+pub fn record_status_label(s: RecordStatus) -> Label {
+    let class = match s {
+        RecordStatus::Investigating => "investigating",
+        RecordStatus::Identified => "identified",
+        RecordStatus::Monitoring => "monitoring",
+        RecordStatus::Resolved => "resolved",
+        RecordStatus::Scheduled => "scheduled",
+        RecordStatus::InProgress => "in-progress",
+        RecordStatus::Completed => "completed",
+        RecordStatus::Cancelled => "cancelled",
+    };
+    Label::new(s.as_str(), s.label(), class)
+}
+
+/// A severity level for display.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sev {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    /// `sev-0` (most severe) … `sev-3` (and below).
+    pub class: String,
+}
+
+/// One affected service of a record.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImpactView {
+    pub service: String,
+    pub name: String,
+    pub level: String,
+    pub label: String,
+    pub class: String,
+}
+
+/// A maintenance window for display.
+#[derive(Debug, Clone, Serialize)]
+pub struct WindowView {
+    pub from: Time,
+    pub until: Time,
+    pub length: String,
+    /// "2 Dec 2026, 01:00 – 04:00 CET" when it fits in one day.
+    pub text: String,
+}
+
+/// A record as lists and cards show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Card {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub kind: &'static str,
+    pub maintenance: bool,
+    pub severity: Option<Sev>,
+    pub status: Option<Label>,
+    pub summary: Option<String>,
+    pub impact: Vec<ImpactView>,
+    /// Incidents: the start of impact; maintenance: the window's start.
+    pub start: Option<Time>,
+    /// Incidents: resolved; maintenance: the window's end.
+    pub end: Option<Time>,
+    /// "1h 28m", or for an unresolved incident "2h 3m so far".
+    pub duration: Option<String>,
+    pub ongoing: bool,
+    pub private: bool,
+    /// Shown but not counted in figures (a game day, a false alarm).
+    pub excluded: bool,
+    pub window: Option<WindowView>,
+    /// The worst impact, for a coloured edge.
+    pub worst: String,
+}
+
+/// The site-wide values every template gets as `site`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteInfo {
+    pub title: String,
+    pub description: String,
+    pub base_url: String,
+    /// The URL path the site lives under, ending in `/` (`/` at a domain's root).
+    pub root: String,
+    pub audience: Audience,
+    pub internal: bool,
+    pub timezone: String,
+    pub built: Time,
+    pub commit: Option<HeadCommit>,
+    pub version: &'static str,
+}
+
+/// The commit a site was built from, without its message (which may name anything).
+#[derive(Debug, Clone, Serialize)]
+pub struct HeadCommit {
+    pub id: String,
+    pub short_id: String,
+    pub date: Time,
+}
+
+/// One commit in a record's history.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitView {
+    pub id: String,
+    pub short_id: String,
+    pub author: String,
+    pub date: Time,
+    /// `None` when withheld from a public build (the commit also touched a record it leaves out).
+    pub message: Option<String>,
+}
+
+/// Everything indexed once per render.
+pub struct Shared<'a> {
+    pub view: &'a View,
+    pub status: &'a Status,
+    pub opts: &'a Options,
+    pub clock: Clock,
+    pub root: String,
+    pub site: SiteInfo,
+    pub by_id: HashMap<&'a str, usize>,
+    pub runbooks: HashMap<&'a str, &'a Runbook>,
+    services: HashMap<&'a str, &'a Service>,
+    severities: HashMap<&'a str, &'a Severity>,
+    /// Record index → indexes of the records that list it under `related`.
+    pub related_from: Vec<Vec<usize>>,
+    /// Runbook id → indexes of the records that link it.
+    pub runbook_users: HashMap<&'a str, Vec<usize>>,
+    /// Commits whose message a public build does not show.
+    withheld: HashSet<&'a str>,
+    /// One card per record, in `view.records` order.
+    pub cards: Vec<Card>,
+}
+
+impl<'a> Shared<'a> {
+    pub fn new(view: &'a View, status: &'a Status, opts: &'a Options) -> Self {
+        let clock = Clock { tz: view.config.tz(), now: opts.now };
+        let root = root_path(&opts.base_url);
+        let by_id: HashMap<&str, usize> =
+            view.records.iter().enumerate().map(|(i, r)| (r.id.value.as_str(), i)).collect();
+        let runbooks = view.runbooks.iter().map(|r| (r.id.as_str(), r)).collect();
+        let services = view.policy.services.iter().map(|s| (s.id.as_str(), s)).collect();
+        let severities = view.policy.severities.iter().map(|s| (s.id.as_str(), s)).collect();
+        let mut related_from = vec![Vec::new(); view.records.len()];
+        let mut runbook_users: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, r) in view.records.iter().enumerate() {
+            for rel in &r.related {
+                if let Some(&j) = by_id.get(rel.value.as_str()) {
+                    if j != i && !related_from[j].contains(&i) {
+                        related_from[j].push(i);
+                    }
+                }
+            }
+            for rb in &r.runbooks {
+                runbook_users.entry(rb.value.as_str()).or_default().push(i);
+            }
+        }
+        let withheld = withheld_commits(view, opts);
+        let site = SiteInfo {
+            title: view.config.title.clone(),
+            description: view.config.description.clone(),
+            base_url: opts.base_url.clone(),
+            root: root.clone(),
+            audience: view.audience,
+            internal: view.audience == Audience::Internal,
+            timezone: view.config.timezone.clone(),
+            built: clock.time(&opts.now),
+            commit: opts.history.as_ref().and_then(|h| h.head.as_ref()).map(|c| HeadCommit {
+                id: c.id.clone(),
+                short_id: c.short_id.clone(),
+                date: clock.time(&c.date),
+            }),
+            version: env!("CARGO_PKG_VERSION"),
+        };
+        let mut shared = Shared {
+            view,
+            status,
+            opts,
+            clock,
+            root,
+            site,
+            by_id,
+            runbooks,
+            services,
+            severities,
+            related_from,
+            runbook_users,
+            withheld,
+            cards: Vec::new(),
+        };
+        shared.cards = view.records.iter().map(|r| shared.card(r)).collect();
+        shared
+    }
+
+    pub fn service_name(&self, id: &str) -> String {
+        self.services.get(id).map(|s| s.name.clone()).unwrap_or_else(|| id.to_string())
+    }
+
+    pub fn severity(&self, id: &str) -> Sev {
+        match self.severities.get(id) {
+            Some(s) => Sev {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                description: s.description.clone(),
+                class: format!("sev-rank-{}", s.rank.min(3)),
+            },
+            None => {
+                Sev { id: id.to_string(), name: String::new(), description: String::new(), class: "sev-rank-3".into() }
+            }
+        }
+    }
+
+    /// The URL of a record's page.
+    pub fn record_url(&self, id: &str) -> String {
+        format!("{}incidents/{}/", self.root, id)
+    }
+
+    fn card(&self, r: &Record) -> Card {
+        let maintenance = r.kind == Kind::Maintenance;
+        let impact: Vec<ImpactView> = r
+            .impact
+            .iter()
+            .map(|i| {
+                let state =
+                    if maintenance { ComponentStatus::UnderMaintenance } else { ComponentStatus::from_impact(i.level) };
+                ImpactView {
+                    service: i.service.value.clone(),
+                    name: self.service_name(&i.service),
+                    level: i.level.as_str().to_string(),
+                    label: impact_label(i.level).to_string(),
+                    class: state_class(state).to_string(),
+                }
+            })
+            .collect();
+        let worst = r
+            .impact
+            .iter()
+            .map(
+                |i| if maintenance { ComponentStatus::UnderMaintenance } else { ComponentStatus::from_impact(i.level) },
+            )
+            .max()
+            .unwrap_or(if maintenance {
+                ComponentStatus::UnderMaintenance
+            } else {
+                ComponentStatus::DegradedPerformance
+            });
+        let window = r.window.as_ref().map(|w| self.window(w.from, w.until));
+        let (start, end, duration, ongoing) = if maintenance {
+            (
+                window.as_ref().map(|w| w.from.clone()),
+                window.as_ref().map(|w| w.until.clone()),
+                window.as_ref().map(|w| w.length.clone()),
+                false,
+            )
+        } else {
+            let start = r.milestones.start();
+            let end = r.milestones.resolved;
+            let duration = match (start, end) {
+                (Some(s), Some(e)) => Some(time::duration((e - s).num_seconds())),
+                (Some(s), None) if s.with_timezone(&Utc) <= self.clock.now => {
+                    Some(format!("{} so far", time::duration((self.clock.now - s.with_timezone(&Utc)).num_seconds())))
+                }
+                _ => None,
+            };
+            (
+                start.map(|t| self.clock.time(&t)),
+                end.map(|t| self.clock.time(&t)),
+                duration,
+                end.is_none() && status::is_active_incident(r, self.clock.now),
+            )
+        };
+        Card {
+            id: r.id.value.clone(),
+            url: self.record_url(&r.id),
+            title: r.title().to_string(),
+            kind: if maintenance { "maintenance" } else { "incident" },
+            maintenance,
+            severity: r.severity.as_ref().map(|s| self.severity(s)),
+            status: r.status.as_ref().map(|s| record_status_label(s.value)),
+            summary: r.summary.clone().filter(|s| !s.trim().is_empty()),
+            impact,
+            start,
+            end,
+            duration,
+            ongoing,
+            private: !r.is_public(),
+            excluded: r.is_incident() && r.exclude_from_metrics,
+            window,
+            worst: state_class(worst).to_string(),
+        }
+    }
+
+    pub fn window(&self, from: DateTime<chrono::FixedOffset>, until: DateTime<chrono::FixedOffset>) -> WindowView {
+        let (f, u) = (self.clock.time(&from), self.clock.time(&until));
+        let text = if f.date == u.date {
+            format!("{}, {} – {} {}", f.date, f.clock, u.clock, u.zone)
+        } else {
+            format!("{} – {}", f.text, u.text)
+        };
+        WindowView { length: time::duration((until - from).num_seconds()), from: f, until: u, text }
+    }
+
+    /// A record's git history, newest first.
+    pub fn history(&self, r: &Record) -> Vec<CommitView> {
+        let Some(commits) = self.opts.history.as_ref().and_then(|h| h.by_path.get(&r.path)) else {
+            return Vec::new();
+        };
+        commits.iter().map(|c| self.commit(c)).collect()
+    }
+
+    fn commit(&self, c: &Commit) -> CommitView {
+        CommitView {
+            id: c.id.clone(),
+            short_id: c.short_id.clone(),
+            author: c.author.clone(),
+            date: self.clock.time(&c.date),
+            message: (!self.withheld.contains(c.id.as_str())).then(|| c.summary.clone()),
+        }
+    }
+}
+
+pub fn impact_label(level: ImpactLevel) -> &'static str {
+    match level {
+        ImpactLevel::Maintenance => "Under maintenance",
+        ImpactLevel::Degraded => "Degraded performance",
+        ImpactLevel::Partial => "Partial outage",
+        ImpactLevel::Major => "Major outage",
+    }
+}
+
+/// The path part of the base URL, as a prefix for root-relative links: `/` or `/status/`.
+pub fn root_path(base_url: &str) -> String {
+    let after_scheme = base_url.split_once("://").map(|(_, rest)| rest.find('/').map(|i| &rest[i..]).unwrap_or(""));
+    let path = after_scheme.unwrap_or(if base_url.starts_with('/') { base_url } else { "" });
+    let path = path.split(['?', '#']).next().unwrap_or("").trim_matches('/');
+    if path.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{path}/")
+    }
+}
+
+/// In a public build, the commits that also touched an incident file the build leaves out: their
+/// messages might name it, so only their id, author and date are shown.
+fn withheld_commits<'a>(view: &View, opts: &'a Options) -> HashSet<&'a str> {
+    let mut out = HashSet::new();
+    if view.audience == Audience::Internal {
+        return out;
+    }
+    let Some(history) = &opts.history else { return out };
+    let shown: HashSet<&str> = view.records.iter().map(|r| r.path.as_str()).collect();
+    for (path, commits) in &history.by_path {
+        if path.starts_with("content/incidents/") && !shown.contains(path.as_str()) {
+            out.extend(commits.iter().map(|c| c.id.as_str()));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_from_base_url() {
+        assert_eq!(root_path("https://status.example"), "/");
+        assert_eq!(root_path("https://status.example/"), "/");
+        assert_eq!(root_path("https://acme.github.io/status"), "/status/");
+        assert_eq!(root_path("https://acme.github.io/a/b/"), "/a/b/");
+        assert_eq!(root_path(""), "/");
+        assert_eq!(root_path("/docs"), "/docs/");
+    }
+}

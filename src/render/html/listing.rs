@@ -1,0 +1,222 @@
+//! `incidents/index.html` and its filtered twins: every record newest first, grouped by month
+//! (in the site's time zone), with filter chips for severity, service and status that link to
+//! pre-rendered pages — filtering works without JavaScript.
+
+use super::context::{record_status_label, Shared};
+use super::Renderer;
+use crate::record::{valid_id, Status as RecordStatus};
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::cmp::Ordering;
+
+#[derive(Serialize, Clone)]
+struct Chip {
+    label: String,
+    url: String,
+    count: usize,
+    active: bool,
+}
+
+#[derive(Serialize, Clone)]
+struct ChipGroup {
+    key: &'static str,
+    name: &'static str,
+    chips: Vec<Chip>,
+}
+
+#[derive(Serialize)]
+struct Month {
+    key: String,
+    label: String,
+    count: usize,
+    rows: String,
+}
+
+#[derive(Serialize)]
+struct Filter {
+    dimension: &'static str,
+    label: String,
+}
+
+#[derive(Serialize)]
+struct Page {
+    heading: String,
+    filter: Option<Filter>,
+    count: usize,
+    total: usize,
+    chips: Vec<ChipGroup>,
+    months: Vec<Month>,
+}
+
+/// When a record happened, for ordering: an incident's start, a maintenance window's start.
+pub fn when(s: &Shared, i: usize) -> Option<DateTime<Utc>> {
+    let r = &s.view.records[i];
+    r.milestones.start().or_else(|| r.window.as_ref().map(|w| w.from)).map(|t| t.with_timezone(&Utc))
+}
+
+/// Newest first; records without a time last; ties by id.
+pub fn newest_first(s: &Shared, a: usize, b: usize) -> Ordering {
+    let (ta, tb) = (when(s, a), when(s, b));
+    match (ta, tb) {
+        (Some(x), Some(y)) => y.cmp(&x),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+    .then_with(|| s.view.records[a].id.value.cmp(&s.view.records[b].id.value))
+}
+
+/// A path segment for a filter value: the value itself when it is URL-safe, else its slug.
+fn segment(value: &str) -> String {
+    if valid_id(value) {
+        value.to_string()
+    } else {
+        super::markdown::slug(value)
+    }
+}
+
+/// One filter page to build: its path, heading, and which records it lists.
+struct Spec {
+    path: String,
+    heading: String,
+    filter: Option<Filter>,
+    /// (group key, chip index) of the chip that is active.
+    active: Option<(usize, usize)>,
+    members: Vec<usize>,
+}
+
+pub fn pages(r: &Renderer, rows: &[String]) -> Result<Vec<(String, String)>> {
+    let s = r.shared;
+    let records = &s.view.records;
+    let mut order: Vec<usize> = (0..records.len()).collect();
+    order.sort_by(|&a, &b| newest_first(s, a, b));
+    let base = format!("{}incidents/", s.root);
+
+    let mut specs: Vec<Spec> = vec![Spec {
+        path: "incidents/index.html".into(),
+        heading: "Incident history".into(),
+        filter: None,
+        active: None,
+        members: order.clone(),
+    }];
+    let mut groups: Vec<ChipGroup> = Vec::new();
+
+    // Severity: every level of the policy, most severe first.
+    let mut chips = Vec::new();
+    for sev in &s.view.policy.severities {
+        let members: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|&i| records[i].severity.as_ref().is_some_and(|x| x.value == sev.id))
+            .collect();
+        let seg = segment(&sev.id);
+        let label = if sev.name.is_empty() { sev.id.clone() } else { format!("{} · {}", sev.id, sev.name) };
+        chips.push(Chip {
+            label: sev.id.clone(),
+            url: format!("{base}severity/{seg}/"),
+            count: members.len(),
+            active: false,
+        });
+        specs.push(Spec {
+            path: format!("incidents/severity/{seg}/index.html"),
+            heading: format!("{} incidents", sev.id),
+            filter: Some(Filter { dimension: "severity", label }),
+            active: Some((groups.len(), chips.len() - 1)),
+            members,
+        });
+    }
+    groups.push(ChipGroup { key: "severity", name: "Severity", chips });
+
+    // Service: every service of the policy, in its order.
+    let mut chips = Vec::new();
+    for svc in &s.view.policy.services {
+        let members: Vec<usize> =
+            order.iter().copied().filter(|&i| records[i].impact.iter().any(|x| x.service.value == svc.id)).collect();
+        let seg = segment(&svc.id);
+        chips.push(Chip {
+            label: svc.name.clone(),
+            url: format!("{base}service/{seg}/"),
+            count: members.len(),
+            active: false,
+        });
+        specs.push(Spec {
+            path: format!("incidents/service/{seg}/index.html"),
+            heading: format!("{} incidents", svc.name),
+            filter: Some(Filter { dimension: "service", label: svc.name.clone() }),
+            active: Some((groups.len(), chips.len() - 1)),
+            members,
+        });
+    }
+    groups.push(ChipGroup { key: "service", name: "Service", chips });
+
+    // Status: the four incident states, then the maintenance states that occur.
+    let mut chips = Vec::new();
+    let statuses = RecordStatus::INCIDENT
+        .iter()
+        .map(|(_, st)| (*st, true))
+        .chain(RecordStatus::MAINTENANCE.iter().map(|(_, st)| (*st, false)));
+    for (st, always) in statuses {
+        let members: Vec<usize> =
+            order.iter().copied().filter(|&i| records[i].status.as_ref().is_some_and(|x| x.value == st)).collect();
+        if members.is_empty() && !always {
+            continue;
+        }
+        let label = record_status_label(st).label;
+        chips.push(Chip {
+            label: label.clone(),
+            url: format!("{base}status/{}/", st.as_str()),
+            count: members.len(),
+            active: false,
+        });
+        specs.push(Spec {
+            path: format!("incidents/status/{}/index.html", st.as_str()),
+            heading: if always { format!("{label} incidents") } else { format!("{label} maintenance") },
+            filter: Some(Filter { dimension: "status", label }),
+            active: Some((groups.len(), chips.len() - 1)),
+            members,
+        });
+    }
+    groups.push(ChipGroup { key: "status", name: "Status", chips });
+
+    let total = records.len();
+    specs
+        .into_par_iter()
+        .map(|spec| {
+            let mut chips = groups.clone();
+            if let Some((g, c)) = spec.active {
+                chips[g].chips[c].active = true;
+            }
+            let page = Page {
+                heading: spec.heading.clone(),
+                filter: spec.filter,
+                count: spec.members.len(),
+                total,
+                chips,
+                months: months(s, &spec.members, rows),
+            };
+            r.page("incidents.html", &spec.path, "incidents", &spec.heading, &page)
+        })
+        .collect()
+}
+
+/// Consecutive members grouped by the month (site zone) they happened in.
+fn months(s: &Shared, members: &[usize], rows: &[String]) -> Vec<Month> {
+    let mut out: Vec<Month> = Vec::new();
+    for &i in members {
+        let local = when(s, i).map(|t| t.with_timezone(&s.clock.tz));
+        let (key, label) = match local {
+            Some(t) => (t.format("%Y-%m").to_string(), t.format("%B %Y").to_string()),
+            None => ("undated".to_string(), "Undated".to_string()),
+        };
+        match out.last_mut() {
+            Some(m) if m.key == key => {
+                m.count += 1;
+                m.rows.push_str(&rows[i]);
+            }
+            _ => out.push(Month { key, label, count: 1, rows: rows[i].clone() }),
+        }
+    }
+    out
+}

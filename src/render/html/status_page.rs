@@ -1,0 +1,201 @@
+//! `index.html`: the status page, drawn from [`crate::status::Status`] (never recomputed here):
+//! the banner, each service's state and 90-day bar, active incidents with their public updates,
+//! maintenance, and what was resolved recently.
+
+use super::context::{record_status_label, state_class, state_label, Card, Label, Shared};
+use super::time::Time;
+use super::Renderer;
+use crate::record::{EventKind, Record};
+use crate::status::{self, ComponentStatus, Indicator};
+use anyhow::Result;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Banner {
+    class: &'static str,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct DayView {
+    class: &'static str,
+    /// The tooltip: the date and what happened.
+    text: String,
+    /// The incident page, when one record touched the day (the first one otherwise).
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Link {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct ServiceView {
+    id: String,
+    name: String,
+    description: String,
+    status: Label,
+    availability: String,
+    incident_days: usize,
+    days: Vec<DayView>,
+    active: Vec<Link>,
+}
+
+#[derive(Serialize)]
+struct GroupView {
+    name: Option<String>,
+    status: Label,
+    services: Vec<ServiceView>,
+}
+
+/// A status-page update (a public timeline entry).
+#[derive(Serialize)]
+pub struct UpdateView {
+    pub time: Time,
+    pub label: String,
+    pub text: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Active<'a> {
+    card: &'a Card,
+    updates: Vec<UpdateView>,
+}
+
+#[derive(Serialize)]
+struct Page<'a> {
+    banner: Banner,
+    groups: Vec<GroupView>,
+    active_incidents: Vec<Active<'a>>,
+    active_maintenance: Vec<Active<'a>>,
+    upcoming_maintenance: Vec<Active<'a>>,
+    recently_resolved: Vec<&'a str>,
+    recent_days: i64,
+    history_days: i64,
+}
+
+pub fn page(r: &Renderer, rows: &[String]) -> Result<(String, String)> {
+    let s = r.shared;
+    let st = s.status;
+    // The banner's colour follows the worst service state; an incident that declares no impact
+    // still turns it from green to the "minor" colour, as its words already say.
+    let class = match st.worst {
+        ComponentStatus::Operational if st.indicator != Indicator::None => "degraded",
+        w => state_class(w),
+    };
+    let banner = Banner { class, text: st.description.clone() };
+    let active = |list: &[usize]| -> Vec<Active> {
+        list.iter().map(|&i| Active { card: &s.cards[i], updates: updates(s, &s.view.records[i]) }).collect()
+    };
+    let page = Page {
+        banner,
+        groups: groups(s),
+        active_incidents: active(&st.active_incidents),
+        active_maintenance: active(&st.active_maintenance),
+        upcoming_maintenance: active(&st.upcoming_maintenance),
+        recently_resolved: st.recently_resolved.iter().map(|&i| rows[i].as_str()).collect(),
+        recent_days: status::RECENT_DAYS,
+        history_days: status::HISTORY_DAYS,
+    };
+    r.page("index.html", "index.html", "status", &s.view.config.title, &page)
+}
+
+/// The record's public timeline entries, newest first: what the status page shows as updates.
+pub fn updates(s: &Shared, record: &Record) -> Vec<UpdateView> {
+    let mut events = record.timeline_sorted();
+    events.retain(|e| e.is_public());
+    events
+        .iter()
+        .rev()
+        .map(|e| UpdateView {
+            time: s.clock.time(&e.at),
+            label: match (e.kind, e.status) {
+                (EventKind::Update, Some(st)) => record_status_label(st).label,
+                (kind, _) => super::incident::event_label(kind).to_string(),
+            },
+            text: e.text.clone(),
+        })
+        .collect()
+}
+
+/// Services in their groups, as services.yaml orders them; consecutive services without a group
+/// share one untitled card.
+fn groups(s: &Shared) -> Vec<GroupView> {
+    let st = s.status;
+    let mut out: Vec<GroupView> = Vec::new();
+    for g in &st.groups {
+        let services: Vec<ServiceView> = g.services.iter().map(|&i| service(s, &st.services[i])).collect();
+        match out.last_mut() {
+            Some(last) if last.name.is_none() && g.name.is_none() => last.services.extend(services),
+            _ => out.push(GroupView { name: g.name.clone(), status: state_label(g.status), services }),
+        }
+    }
+    out
+}
+
+fn service(s: &Shared, svc: &status::ServiceState) -> ServiceView {
+    let days: Vec<DayView> = svc
+        .days
+        .iter()
+        .map(|d| {
+            let date = d.date.format("%-d %b %Y").to_string();
+            let state = d.worst.unwrap_or(ComponentStatus::Operational);
+            let text = if d.records.is_empty() {
+                format!("{date}: no incidents")
+            } else {
+                let what: Vec<String> = d
+                    .records
+                    .iter()
+                    .map(|id| match s.by_id.get(id.as_str()) {
+                        Some(&i) => format!("{} {}", id, s.view.records[i].title()),
+                        None => id.clone(),
+                    })
+                    .collect();
+                match d.worst {
+                    Some(w) => format!("{date}: {}. {}", w.label(), what.join("; ")),
+                    None => format!("{date}: {}", what.join("; ")),
+                }
+            };
+            let url = d.records.first().filter(|id| s.by_id.contains_key(id.as_str())).map(|id| s.record_url(id));
+            DayView { class: state_class(state), text, url }
+        })
+        .collect();
+    ServiceView {
+        id: svc.id.clone(),
+        name: svc.name.clone(),
+        description: svc.description.clone(),
+        status: state_label(svc.status),
+        availability: availability(svc.availability),
+        incident_days: svc.days.iter().filter(|d| !d.records.is_empty()).count(),
+        days,
+        active: svc
+            .active
+            .iter()
+            .map(|&i| Link { title: s.cards[i].title.clone(), url: s.cards[i].url.clone() })
+            .collect(),
+    }
+}
+
+/// "99.95%", rounded down so that a little downtime never shows as 100%.
+pub fn availability(pct: f64) -> String {
+    if pct >= 100.0 {
+        return "100%".into();
+    }
+    let floored = (pct * 100.0).floor() / 100.0;
+    format!("{floored:.2}%")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::availability;
+
+    #[test]
+    fn availability_never_rounds_up_to_full() {
+        assert_eq!(availability(100.0), "100%");
+        assert_eq!(availability(99.9999), "99.99%");
+        assert_eq!(availability(99.951), "99.95%");
+        assert_eq!(availability(87.5), "87.50%");
+    }
+}
