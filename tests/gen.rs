@@ -160,3 +160,29 @@ fn the_history_walk_agrees_with_git_log() {
         history.by_path.iter().map(|(p, cs)| (p.clone(), cs.iter().map(|c| c.id.clone()).collect())).collect();
     assert_eq!(got, want);
 }
+
+#[test]
+fn a_generated_site_builds_and_a_log_gets_one_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let mut opts = gen::Options::new(40, 11);
+    opts.git = true;
+    gen::generate(&root, &opts).unwrap();
+    let out = tmp.path().join("public");
+    let run = Command::cargo_bin("incsite")
+        .unwrap()
+        .args(["build", "--now", gen::DEFAULT_NOW, "--root"])
+        .arg(&root)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    // stderr is not a terminal here: no spinner, no escape codes, just the summary.
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("built ") && !stderr.contains('\u{1b}') && !stderr.contains('\r'), "{stderr}");
+    assert!(out.join("index.html").is_file());
+    let pages = files(&out.join("incidents"));
+    assert!(pages.keys().filter(|k| k.ends_with("/index.html")).count() >= 39, "{}", pages.len());
+}
