@@ -103,25 +103,37 @@ pub fn split_front_matter<'a>(file: &str, bytes: &'a [u8]) -> Result<Split<'a>, 
     })
 }
 
+/// Splits a file and parses its front matter into a YAML tree, or gives the one diagnostic that
+/// stops it being read at all (`if_empty` for a front matter with nothing in it).
+fn front_matter<'a>(
+    path: &str,
+    bytes: &'a [u8],
+    if_empty: impl FnOnce() -> Diagnostic,
+) -> Result<(Split<'a>, Ctx, Node), Diagnostic> {
+    let split = split_front_matter(path, bytes)?;
+    match yaml::parse(&split.matter) {
+        Ok(Some(root)) => {
+            let ctx = Ctx::new(path, split.matter_offset);
+            Ok((split, ctx, root))
+        }
+        Ok(None) => Err(if_empty()),
+        Err(e) => {
+            let pos = Pos::new(e.line + split.matter_offset, e.col);
+            Err(Diagnostic::error(path, pos, "yaml", format!("invalid YAML: {}", e.message)))
+        }
+    }
+}
+
 /// Parses one record file. Returns the record (when the front matter could be read at all) and
 /// every problem found.
 pub fn parse(path: &str, bytes: &[u8]) -> (Option<Record>, Vec<Diagnostic>) {
-    let split = match split_front_matter(path, bytes) {
-        Ok(s) => s,
-        Err(d) => return (None, vec![d]),
+    let empty = || {
+        Diagnostic::error(path, Pos::new(1, 1), "empty-front-matter", "the front matter is empty")
+            .with_hint("a record needs at least `title`, `status` and, for an incident, `severity`")
     };
-    let mut ctx = Ctx::new(path, split.matter_offset);
-    let root = match yaml::parse(&split.matter) {
-        Ok(Some(root)) => root,
-        Ok(None) => {
-            let d = Diagnostic::error(path, Pos::new(1, 1), "empty-front-matter", "the front matter is empty")
-                .with_hint("a record needs at least `title`, `status` and, for an incident, `severity`");
-            return (None, vec![d]);
-        }
-        Err(e) => {
-            let pos = Pos::new(e.line + split.matter_offset, e.col);
-            return (None, vec![Diagnostic::error(path, pos, "yaml", format!("invalid YAML: {}", e.message))]);
-        }
+    let (split, mut ctx, root) = match front_matter(path, bytes, empty) {
+        Ok(parts) => parts,
+        Err(d) => return (None, vec![d]),
     };
     if !matches!(root.value, Value::Map(_)) {
         ctx.error(
@@ -427,20 +439,10 @@ fn to_json(node: &Node) -> serde_json::Value {
 
 /// Parses a runbook page: front matter with `title` and optional `services`, then Markdown.
 pub fn parse_runbook(path: &str, bytes: &[u8]) -> (Option<Runbook>, Vec<Diagnostic>) {
-    let split = match split_front_matter(path, bytes) {
-        Ok(s) => s,
+    let untitled = || Diagnostic::error(path, Pos::new(1, 1), "missing-field", "a runbook needs a `title`");
+    let (split, mut ctx, root) = match front_matter(path, bytes, untitled) {
+        Ok(parts) => parts,
         Err(d) => return (None, vec![d]),
-    };
-    let mut ctx = Ctx::new(path, split.matter_offset);
-    let root = match yaml::parse(&split.matter) {
-        Ok(Some(root)) => root,
-        Ok(None) => {
-            return (None, vec![Diagnostic::error(path, Pos::new(1, 1), "missing-field", "a runbook needs a `title`")])
-        }
-        Err(e) => {
-            let pos = Pos::new(e.line + split.matter_offset, e.col);
-            return (None, vec![Diagnostic::error(path, pos, "yaml", format!("invalid YAML: {}", e.message))]);
-        }
     };
     let Some(mut f) = ctx.map(&root, "the front matter") else { return (None, ctx.diags) };
     let title = f.get("title").and_then(|n| ctx.string(n, "title"));
