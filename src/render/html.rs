@@ -9,6 +9,7 @@ pub mod context;
 mod incident;
 mod listing;
 pub mod markdown;
+mod reports;
 mod status_page;
 pub mod theme;
 pub mod time;
@@ -37,7 +38,7 @@ pub fn render(view: &View, status: &Status, opts: &Options, pages: &mut Pages) -
     out.push(status_page::page(&r, &rows)?);
     out.extend(listing::pages(&r, &rows)?);
     out.push(tracker::page(&r)?);
-    out.push(reports_page(&r)?);
+    out.push(reports::page(&r)?);
     out.extend(runbook_pages(&r, &rows)?);
     out.push(not_found_page(&r)?);
     let incident_pages: Vec<(String, String)> =
@@ -114,14 +115,6 @@ impl Renderer<'_> {
             .map_err(|e| anyhow!("{}", theme::tera_error(&e)))
             .with_context(|| format!("cannot render the list row of {}", card.id))
     }
-}
-
-/// `reports/index.html`. The reports helper fills `reports.html`'s context in (figures, charts);
-/// until then the page says that reports are not available.
-fn reports_page(r: &Renderer) -> Result<(String, String)> {
-    #[derive(Serialize)]
-    struct Reports {}
-    r.page("reports.html", "reports/index.html", "reports", "Reports", &Reports {})
 }
 
 fn not_found_page(r: &Renderer) -> Result<(String, String)> {

@@ -69,7 +69,7 @@ pub fn newest_first(s: &Shared, a: usize, b: usize) -> Ordering {
 }
 
 /// A path segment for a filter value: the value itself when it is URL-safe, else its slug.
-fn segment(value: &str) -> String {
+pub fn segment(value: &str) -> String {
     if valid_id(value) {
         value.to_string()
     } else {
