@@ -204,7 +204,7 @@ fn build(s: &Shared, report: &Report) -> Page {
             .map(|(id, g)| {
                 let mut v = group(id, id.to_string(), g);
                 v.severity = Some(s.severity(id));
-                v.url = Some(format!("{}severity/{}/", s.root, super::listing::segment(id)));
+                v.url = Some(format!("incidents/severity/{}/", super::listing::segment(id)));
                 v
             })
             .collect(),
@@ -213,7 +213,7 @@ fn build(s: &Shared, report: &Report) -> Page {
             .map(|(id, g)| {
                 let mut v = group(id, s.service_name(id), g);
                 if services.contains(&id) {
-                    v.url = Some(format!("{}service/{}/", s.root, super::listing::segment(id)));
+                    v.url = Some(format!("incidents/service/{}/", super::listing::segment(id)));
                 }
                 v
             })
