@@ -442,3 +442,35 @@ fn snapshots_of_the_banner_and_a_list_row() {
         )
     );
 }
+
+#[test]
+fn a_draft_post_mortem_is_in_the_internal_build_only() {
+    // The demo's INC-2026-0006 is public, and its post-mortem is still a draft.
+    let dir = tempfile::tempdir().unwrap();
+    let (public, internal) = (dir.path().join("public"), dir.path().join("internal"));
+    for (out, audience) in [(&public, "public"), (&internal, "internal")] {
+        Command::cargo_bin("incsite")
+            .unwrap()
+            .arg("--root")
+            .arg(repo())
+            .args(["build", "--now", DEMO_NOW, "--audience", audience, "--out"])
+            .arg(out)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .assert()
+            .success();
+    }
+    let draft = ["Yuki to finish the root-cause section", "scanned the whole tag table"];
+    let page = read(&public, "incidents/INC-2026-0006/index.html");
+    assert!(page.contains("Slow order list in the dashboard for large accounts"), "the incident itself is public");
+    assert!(page.contains("The post-mortem is being written"), "the page says why there is none");
+    for (path, bytes) in tree(&public) {
+        let text = String::from_utf8_lossy(&bytes);
+        for words in draft {
+            assert!(!text.contains(words), "{path} shows the draft post-mortem: {words:?}");
+        }
+    }
+    let page = read(&internal, "incidents/INC-2026-0006/index.html");
+    for words in draft {
+        assert!(page.contains(words), "the internal build shows the draft: {words:?}");
+    }
+}
