@@ -66,10 +66,8 @@ fn respond(mut stream: TcpStream, dir: &Path, missing: &Mutex<Vec<String>>) {
     }
     let target = line.split_whitespace().nth(1).unwrap_or("/").split(['?', '#']).next().unwrap_or("/").to_string();
     let rel = target.trim_start_matches('/');
-    let mut file = dir.join(rel);
-    if rel.split('/').any(|s| s == "..") {
-        file = dir.join("\u{0}");
-    }
+    // Nothing outside the served folder: a `..` segment is simply not found.
+    let mut file = if rel.split('/').any(|s| s == "..") { dir.join("__no_such_file__") } else { dir.join(rel) };
     if file.is_dir() {
         if !target.ends_with('/') {
             let _ = write!(
