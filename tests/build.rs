@@ -344,7 +344,7 @@ fn fixture_pages_say_what_they_must() {
     assert!(index.contains("Database upgrade"), "upcoming maintenance");
     assert!(index.contains("Email Delivery"), "a service without a group");
     assert!(index.contains(r#"title="4 Mar 2026: Major outage. INC-2026-0001 API down"#), "the day's tooltip");
-    assert!(index.contains(r#"<a href="/incidents/INC-2026-0001/">"#), "the day links to the incident");
+    assert!(index.contains(r#"<a href="./incidents/INC-2026-0001/">"#), "the day links to the incident");
 
     let page = read(&out, "incidents/INC-2026-0001/index.html");
     assert!(
@@ -352,7 +352,7 @@ fn fixture_pages_say_what_they_must() {
     );
     assert!(page.contains(">TTD</abbr>") && page.contains("<dd>3m</dd>") && page.contains("<dd>1h 28m</dd>"));
     assert!(page.contains("Incident Commander") && page.contains("Resolver"), "role ids and aliases resolved to names");
-    assert!(page.contains(r#"<a href="/runbooks/restart-api/">Restart the API</a>"#));
+    assert!(page.contains(r#"<a href="../../runbooks/restart-api/">Restart the API</a>"#));
     assert!(!page.contains("CANARY"), "a related private incident is not even named");
 
     let maint = read(&out, "incidents/MNT-2026-03-db/index.html");
@@ -433,7 +433,7 @@ fn snapshots_of_the_banner_and_a_list_row() {
     assert_eq!(
         snapshot(&list, "<li class=\"row", "INC-2026-0003/", "</li>"),
         concat!(
-            r#"<li class="row edge-partial"> <div class="row-main"> <h3 class="row-title"><a href="/incidents/INC-2026-0003/">Dashboard loading slowly</a></h3> "#,
+            r#"<li class="row edge-partial"> <div class="row-main"> <h3 class="row-title"><a href="../incidents/INC-2026-0003/">Dashboard loading slowly</a></h3> "#,
             r#"<p class="row-meta"> <span class="row-id">INC-2026-0003</span> · <time datetime="2026-03-21T10:40:00Z">21 Mar 2026, 11:40 CET</time> · 1h 20m so far </p> "#,
             r#"<p class="row-summary">The dashboard takes up to 30 seconds to load.</p> "#,
             r#"<p class="row-services"><span class="impact-chip impact-partial"><span class="dot" aria-hidden="true"></span>Web App<span class="visually-hidden">: Partial outage</span></span></p> </div> "#,
@@ -441,4 +441,36 @@ fn snapshots_of_the_banner_and_a_list_row() {
             r#"<span class="badge status-identified">Identified</span> </p> </li>"#
         )
     );
+}
+
+#[test]
+fn a_draft_post_mortem_is_in_the_internal_build_only() {
+    // The demo's INC-2026-0006 is public, and its post-mortem is still a draft.
+    let dir = tempfile::tempdir().unwrap();
+    let (public, internal) = (dir.path().join("public"), dir.path().join("internal"));
+    for (out, audience) in [(&public, "public"), (&internal, "internal")] {
+        Command::cargo_bin("incsite")
+            .unwrap()
+            .arg("--root")
+            .arg(repo())
+            .args(["build", "--now", DEMO_NOW, "--audience", audience, "--out"])
+            .arg(out)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .assert()
+            .success();
+    }
+    let draft = ["Yuki to finish the root-cause section", "scanned the whole tag table"];
+    let page = read(&public, "incidents/INC-2026-0006/index.html");
+    assert!(page.contains("Slow order list in the dashboard for large accounts"), "the incident itself is public");
+    assert!(page.contains("The post-mortem is being written"), "the page says why there is none");
+    for (path, bytes) in tree(&public) {
+        let text = String::from_utf8_lossy(&bytes);
+        for words in draft {
+            assert!(!text.contains(words), "{path} shows the draft post-mortem: {words:?}");
+        }
+    }
+    let page = read(&internal, "incidents/INC-2026-0006/index.html");
+    for words in draft {
+        assert!(page.contains(words), "the internal build shows the draft: {words:?}");
+    }
 }

@@ -280,14 +280,17 @@ pub fn weekly_volume(by_week: &BTreeMap<String, Tally>, severities: &[&str]) -> 
             }
         }
     }
-    order.retain(|s| by_week.values().any(|t| t.by_severity.get(s).is_some_and(|&c| c > 0)));
+    // Each severity keeps its place in the full order for its class and shade (`sev-0` is always
+    // the most severe level), so a theme can colour levels consistently whichever ones occur.
+    let mut order: Vec<(usize, String)> = order.into_iter().enumerate().collect();
+    order.retain(|(_, s)| by_week.values().any(|t| t.by_severity.get(s).is_some_and(|&c| c > 0)));
     let busy: Vec<String> = by_week
         .iter()
         .filter(|(_, t)| t.total > 0)
         .map(|(w, t)| {
             let parts: Vec<String> = order
                 .iter()
-                .filter_map(|s| t.by_severity.get(s).filter(|&&c| c > 0).map(|c| format!("{c} {s}")))
+                .filter_map(|(_, s)| t.by_severity.get(s).filter(|&&c| c > 0).map(|c| format!("{c} {s}")))
                 .collect();
             format!(
                 "{w}: {}{}",
@@ -306,8 +309,8 @@ pub fn weekly_volume(by_week: &BTreeMap<String, Tally>, severities: &[&str]) -> 
     let mut out = open("volume", 260.0, title, &desc);
     // Legend.
     let mut lx = 52.0;
-    for (i, sev) in order.iter().enumerate() {
-        let shade = SHADES[i.min(SHADES.len() - 1)];
+    for (i, sev) in &order {
+        let (i, shade) = (*i, SHADES[(*i).min(SHADES.len() - 1)]);
         let _ = write!(
             out,
             "<rect class=\"swatch sev-{i}\" x=\"{}\" y=\"6\" width=\"10\" height=\"10\" fill=\"currentColor\" fill-opacity=\"{shade}\"/>\
@@ -327,7 +330,8 @@ pub fn weekly_volume(by_week: &BTreeMap<String, Tally>, severities: &[&str]) -> 
     for (j, (week, tally)) in by_week.iter().enumerate() {
         let x = area.x + slot * j as f64 + (slot - width) / 2.0;
         let mut y = area.y + area.h;
-        for (i, sev) in order.iter().enumerate() {
+        for (i, sev) in &order {
+            let i = *i;
             let count = tally.by_severity.get(sev).copied().unwrap_or(0);
             if count == 0 {
                 continue;
@@ -516,6 +520,9 @@ mod tests {
         assert_eq!(svg.matches("<rect class=\"bar ").count(), 4);
         // The most severe gets the first shade; SEV-2 has no incident and no legend entry.
         assert!(svg.contains("<rect class=\"bar sev-0\""));
+        // SEV-3 keeps its place (sev-2) although SEV-2 has no incident.
+        assert!(svg.contains("<rect class=\"bar sev-2\""), "{svg}");
+        assert!(!svg.contains("sev-1"), "{svg}");
         assert!(svg.contains("<title>2026-W09 SEV-3: 2 incidents</title>"));
         assert!(!svg.contains(">SEV-2<"));
         assert!(svg.contains("X&lt;1&gt;"), "escaped");

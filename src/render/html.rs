@@ -2,13 +2,19 @@
 //!
 //! Every value reaches a page either through tera's autoescaping or, for Markdown bodies, through
 //! [`markdown::render`] (pulldown-cmark then ammonia). Templates use `| safe` only on those bodies
-//! and on fragments the theme's own templates rendered (the incident rows, rendered once and
-//! reused on every list).
+//! and on fragments the theme's own templates rendered (the incident rows, rendered once per
+//! folder depth and reused on every list at that depth).
+//!
+//! Every link between pages is relative to the page (`root` is `./`, `../` or `../../`), so a
+//! site works from a domain's root, under any sub-path and opened from disk alike. Only
+//! `404.html`, which hosts serve at any depth, links from the path of `base_url`; feeds, the
+//! sitemap, the canonical link and the API give absolute URLs.
 
 pub mod context;
 mod incident;
 mod listing;
 pub mod markdown;
+mod reports;
 mod status_page;
 pub mod theme;
 pub mod time;
@@ -31,14 +37,12 @@ pub fn render(view: &View, status: &Status, opts: &Options, pages: &mut Pages) -
     let shared = Shared::new(view, status, opts);
     let r = Renderer { theme: &theme, shared: &shared };
 
-    let rows: Vec<String> = shared.cards.par_iter().map(|c| r.row(c)).collect::<Result<_>>()?;
-
     let mut out: Vec<(String, String)> = Vec::new();
-    out.push(status_page::page(&r, &rows)?);
-    out.extend(listing::pages(&r, &rows)?);
+    out.push(status_page::page(&r)?);
+    out.extend(listing::pages(&r)?);
     out.push(tracker::page(&r)?);
-    out.push(reports_page(&r)?);
-    out.extend(runbook_pages(&r, &rows)?);
+    out.push(reports::page(&r)?);
+    out.extend(runbook_pages(&r)?);
     out.push(not_found_page(&r)?);
     let incident_pages: Vec<(String, String)> =
         (0..view.records.len()).into_par_iter().map(|i| incident::page(&r, i)).collect::<Result<_>>()?;
@@ -70,6 +74,17 @@ pub struct Renderer<'a> {
 }
 
 impl Renderer<'_> {
+    /// The way from the page at `path` to the site's root, which every link of the page starts
+    /// with: `./`, `../`, … (relative), except on `404.html`, which hosts serve at any depth: there
+    /// it is the path of `base_url` (`/`, `/status/`).
+    pub fn root(&self, path: &str) -> String {
+        if path == NOT_FOUND {
+            self.shared.base_path.clone()
+        } else {
+            context::relative_root(path)
+        }
+    }
+
     /// Renders `template` for the page at `path` (e.g. `incidents/INC-1/index.html`) with `data`'s
     /// fields at the top level of the context.
     pub fn page<T: Serialize>(
@@ -85,11 +100,11 @@ impl Renderer<'_> {
             .with_context(|| format!("cannot prepare {path}"))?;
         let s = self.shared;
         ctx.insert("site", &s.site);
-        ctx.insert("root", &s.root);
+        ctx.insert("root", &self.root(path));
         ctx.insert("nav", nav);
         ctx.insert("page_title", title);
         ctx.insert("page_path", path);
-        if path != "404.html" {
+        if path != NOT_FOUND {
             let url_path = path.strip_suffix("index.html").unwrap_or(path);
             ctx.insert("canonical", &format!("{}/{}", s.opts.base_url.trim_end_matches('/'), url_path));
         }
@@ -102,36 +117,36 @@ impl Renderer<'_> {
         Ok((path.to_string(), html))
     }
 
-    /// One record as a list row (`incident_row.html`), rendered once for every list.
-    fn row(&self, card: &Card) -> Result<String> {
+    /// One record as a list row (`incident_row.html`) for pages whose way to the root is `root`.
+    fn row(&self, card: &Card, root: &str) -> Result<String> {
         let mut ctx = tera::Context::new();
         ctx.insert("card", card);
         ctx.insert("site", &self.shared.site);
-        ctx.insert("root", &self.shared.root);
+        ctx.insert("root", root);
         self.theme
             .tera
             .render("incident_row.html", &ctx)
             .map_err(|e| anyhow!("{}", theme::tera_error(&e)))
             .with_context(|| format!("cannot render the list row of {}", card.id))
     }
+
+    /// Every record's row, in `view.records` order, for pages whose way to the root is `root`.
+    fn rows(&self, root: &str) -> Result<Vec<String>> {
+        self.shared.cards.par_iter().map(|c| self.row(c, root)).collect()
+    }
 }
 
-/// `reports/index.html`. The reports helper fills `reports.html`'s context in (figures, charts);
-/// until then the page says that reports are not available.
-fn reports_page(r: &Renderer) -> Result<(String, String)> {
-    #[derive(Serialize)]
-    struct Reports {}
-    r.page("reports.html", "reports/index.html", "reports", "Reports", &Reports {})
-}
+/// The output path of the page for addresses that have none.
+const NOT_FOUND: &str = "404.html";
 
 fn not_found_page(r: &Renderer) -> Result<(String, String)> {
     #[derive(Serialize)]
     struct NotFound {}
-    r.page("404.html", "404.html", "", "Page not found", &NotFound {})
+    r.page("404.html", NOT_FOUND, "", "Page not found", &NotFound {})
 }
 
 /// `runbooks/index.html` and one page per runbook.
-fn runbook_pages(r: &Renderer, rows: &[String]) -> Result<Vec<(String, String)>> {
+fn runbook_pages(r: &Renderer) -> Result<Vec<(String, String)>> {
     #[derive(Serialize)]
     struct RunbookView {
         id: String,
@@ -148,7 +163,7 @@ fn runbook_pages(r: &Renderer, rows: &[String]) -> Result<Vec<(String, String)>>
     struct Page<'a> {
         runbook: &'a RunbookView,
         body_html: String,
-        used_in: Vec<&'a str>,
+        used_in: Vec<String>,
     }
     let s = r.shared;
     let views: Vec<RunbookView> = s
@@ -158,7 +173,7 @@ fn runbook_pages(r: &Renderer, rows: &[String]) -> Result<Vec<(String, String)>>
         .map(|rb| RunbookView {
             id: rb.id.clone(),
             title: rb.title.clone(),
-            url: format!("{}runbooks/{}/", s.root, rb.id),
+            url: format!("runbooks/{}/", rb.id),
             services: rb.services.iter().map(|x| s.service_name(x)).collect::<Vec<_>>().join(", "),
             uses: s.runbook_users.get(rb.id.as_str()).map_or(0, Vec::len),
         })
@@ -167,12 +182,14 @@ fn runbook_pages(r: &Renderer, rows: &[String]) -> Result<Vec<(String, String)>>
     for (rb, v) in s.view.runbooks.iter().zip(&views) {
         let mut users: Vec<usize> = s.runbook_users.get(rb.id.as_str()).cloned().unwrap_or_default();
         users.sort_by(|&a, &b| listing::newest_first(s, a, b));
+        let path = format!("runbooks/{}/index.html", rb.id);
+        let root = r.root(&path);
         let page = Page {
             runbook: v,
-            body_html: markdown::render(&rb.body, 0, &s.root),
-            used_in: users.iter().map(|&i| rows[i].as_str()).collect(),
+            body_html: markdown::render(&rb.body, 0, &s.base_path, &root),
+            used_in: users.iter().map(|&i| r.row(&s.cards[i], &root)).collect::<Result<_>>()?,
         };
-        out.push(r.page("runbook.html", &format!("runbooks/{}/index.html", rb.id), "runbooks", &rb.title, &page)?);
+        out.push(r.page("runbook.html", &path, "runbooks", &rb.title, &page)?);
     }
     out.push(r.page("runbooks.html", "runbooks/index.html", "runbooks", "Runbooks", &Index { runbooks: views })?);
     Ok(out)

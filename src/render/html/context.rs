@@ -90,6 +90,7 @@ pub struct WindowView {
 #[derive(Debug, Clone, Serialize)]
 pub struct Card {
     pub id: String,
+    /// The record's page as a site path (`incidents/INC-1/`): templates write `{{ root }}{{ url }}`.
     pub url: String,
     pub title: String,
     pub kind: &'static str,
@@ -119,7 +120,8 @@ pub struct SiteInfo {
     pub title: String,
     pub description: String,
     pub base_url: String,
-    /// The URL path the site lives under, ending in `/` (`/` at a domain's root).
+    /// The URL path the site lives under, ending in `/` (`/` at a domain's root). Pages link
+    /// relative to themselves (`root`); only `404.html` links from this path.
     pub root: String,
     pub audience: Audience,
     pub internal: bool,
@@ -154,7 +156,9 @@ pub struct Shared<'a> {
     pub status: &'a Status,
     pub opts: &'a Options,
     pub clock: Clock,
-    pub root: String,
+    /// The path part of the base URL (`/`, `/status/`): what a root-relative link in a body may
+    /// start with.
+    pub base_path: String,
     pub site: SiteInfo,
     pub by_id: HashMap<&'a str, usize>,
     pub runbooks: HashMap<&'a str, &'a Runbook>,
@@ -173,7 +177,7 @@ pub struct Shared<'a> {
 impl<'a> Shared<'a> {
     pub fn new(view: &'a View, status: &'a Status, opts: &'a Options) -> Self {
         let clock = Clock { tz: view.config.tz(), now: opts.now };
-        let root = root_path(&opts.base_url);
+        let base_path = root_path(&opts.base_url);
         let by_id: HashMap<&str, usize> =
             view.records.iter().enumerate().map(|(i, r)| (r.id.value.as_str(), i)).collect();
         let runbooks = view.runbooks.iter().map(|r| (r.id.as_str(), r)).collect();
@@ -198,7 +202,7 @@ impl<'a> Shared<'a> {
             title: view.config.title.clone(),
             description: view.config.description.clone(),
             base_url: opts.base_url.clone(),
-            root: root.clone(),
+            root: base_path.clone(),
             audience: view.audience,
             internal: view.audience == Audience::Internal,
             timezone: view.config.timezone.clone(),
@@ -215,7 +219,7 @@ impl<'a> Shared<'a> {
             status,
             opts,
             clock,
-            root,
+            base_path,
             site,
             by_id,
             runbooks,
@@ -248,9 +252,16 @@ impl<'a> Shared<'a> {
         }
     }
 
-    /// The URL of a record's page.
+    /// A record's page as a site path (`incidents/INC-1/`).
     pub fn record_url(&self, id: &str) -> String {
-        format!("{}incidents/{}/", self.root, id)
+        format!("incidents/{id}/")
+    }
+
+    /// A link a person wrote (a Markdown body, an action item's `link`) as the page at `root`
+    /// must write it: a root-relative `/incidents/X/` (or `/status/incidents/X/` when the site is
+    /// published under `/status/`) becomes `{root}incidents/X/`; anything else stays as written.
+    pub fn site_href(&self, url: &str, root: &str) -> Option<String> {
+        site_href(url, &self.base_path, root)
     }
 
     fn card(&self, r: &Record) -> Card {
@@ -366,6 +377,31 @@ pub fn impact_label(level: ImpactLevel) -> &'static str {
     }
 }
 
+/// `url` relative to the page whose way to the site's root is `root` (`./`, `../../`), when it
+/// is root-relative (`/x`, not `//host/x`); `None` otherwise. A link that already starts with the
+/// published path (`/status/x` on a site under `/status/`) drops it first.
+pub fn site_href(url: &str, base_path: &str, root: &str) -> Option<String> {
+    if !url.starts_with('/') || url.starts_with("//") {
+        return None;
+    }
+    let base = base_path.trim_end_matches('/');
+    let rest = match url.strip_prefix(base) {
+        Some(r) if !base.is_empty() && (r.is_empty() || r.starts_with(['/', '?', '#'])) => r,
+        _ => url,
+    };
+    let rest = rest.strip_prefix('/').unwrap_or(rest);
+    Some(format!("{root}{rest}"))
+}
+
+/// The way from the page at output path `path` back to the site's root: `./` for `index.html`,
+/// `../` for `incidents/index.html`, `../../` for `incidents/INC-1/index.html`.
+pub fn relative_root(path: &str) -> String {
+    match path.matches('/').count() {
+        0 => "./".to_string(),
+        depth => "../".repeat(depth),
+    }
+}
+
 /// The path part of the base URL, as a prefix for root-relative links: `/` or `/status/`.
 pub fn root_path(base_url: &str) -> String {
     let after_scheme = base_url.split_once("://").map(|(_, rest)| rest.find('/').map(|i| &rest[i..]).unwrap_or(""));
@@ -398,6 +434,29 @@ fn withheld_commits<'a>(view: &View, opts: &'a Options) -> HashSet<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn roots_relative_to_the_page() {
+        assert_eq!(relative_root("index.html"), "./");
+        assert_eq!(relative_root("incidents/index.html"), "../");
+        assert_eq!(relative_root("incidents/INC-1/index.html"), "../../");
+        assert_eq!(relative_root("incidents/severity/SEV-1/index.html"), "../../../");
+    }
+
+    #[test]
+    fn site_links_become_relative() {
+        let at = |url: &str, base: &str| site_href(url, base, "../../");
+        assert_eq!(at("/incidents/X/", "/").as_deref(), Some("../../incidents/X/"));
+        assert_eq!(at("/incidents/X/#timeline", "/status/").as_deref(), Some("../../incidents/X/#timeline"));
+        assert_eq!(at("/status/incidents/X/", "/status/").as_deref(), Some("../../incidents/X/"));
+        assert_eq!(at("/status", "/status/").as_deref(), Some("../../"));
+        assert_eq!(at("/statusx/a", "/status/").as_deref(), Some("../../statusx/a"));
+        assert_eq!(at("/", "/").as_deref(), Some("../../"));
+        assert_eq!(at("/#x", "/").as_deref(), Some("../../#x"));
+        for kept in ["//cdn.example/x", "https://x.example/", "other/", "#top", "mailto:a@b.example"] {
+            assert_eq!(at(kept, "/"), None, "{kept}");
+        }
+    }
 
     #[test]
     fn root_from_base_url() {

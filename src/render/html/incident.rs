@@ -101,7 +101,9 @@ pub fn page(r: &Renderer, index: usize) -> Result<(String, String)> {
             crate::config::From::Detected => "detection",
         }
     );
-    let actions: Vec<ActionRow> = record.action_items.iter().map(|a| action_row(s, index, a)).collect();
+    let path = format!("incidents/{}/index.html", record.id.value);
+    let root = r.root(&path);
+    let actions: Vec<ActionRow> = record.action_items.iter().map(|a| action_row(s, index, a, &root)).collect();
     let page = Page {
         card,
         figures,
@@ -117,7 +119,7 @@ pub fn page(r: &Renderer, index: usize) -> Result<(String, String)> {
         body_html: if record.body.trim().is_empty() {
             String::new()
         } else {
-            markdown::render(&record.body, 1, &s.root)
+            markdown::render(&record.body, 1, &s.base_path, &root)
         },
         actions_done: actions.iter().filter(|a| a.status.value == "done").count(),
         actions,
@@ -140,7 +142,7 @@ pub fn page(r: &Renderer, index: usize) -> Result<(String, String)> {
                 Some(rb) => LinkView {
                     id: rb.id.clone(),
                     title: rb.title.clone(),
-                    url: Some(format!("{}runbooks/{}/", s.root, rb.id)),
+                    url: Some(format!("runbooks/{}/", rb.id)),
                     date: None,
                 },
                 None => LinkView { id: id.value.clone(), title: id.value.clone(), url: None, date: None },
@@ -150,7 +152,7 @@ pub fn page(r: &Renderer, index: usize) -> Result<(String, String)> {
         history: s.history(record),
         extra: &record.extra,
     };
-    r.page("incident.html", &format!("incidents/{}/index.html", record.id.value), "incidents", record.title(), &page)
+    r.page("incident.html", &path, "incidents", record.title(), &page)
 }
 
 fn link(s: &Shared, i: usize) -> LinkView {

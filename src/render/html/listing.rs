@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 #[derive(Serialize, Clone)]
 struct Chip {
@@ -69,7 +70,7 @@ pub fn newest_first(s: &Shared, a: usize, b: usize) -> Ordering {
 }
 
 /// A path segment for a filter value: the value itself when it is URL-safe, else its slug.
-fn segment(value: &str) -> String {
+pub fn segment(value: &str) -> String {
     if valid_id(value) {
         value.to_string()
     } else {
@@ -87,12 +88,12 @@ struct Spec {
     members: Vec<usize>,
 }
 
-pub fn pages(r: &Renderer, rows: &[String]) -> Result<Vec<(String, String)>> {
+pub fn pages(r: &Renderer) -> Result<Vec<(String, String)>> {
     let s = r.shared;
     let records = &s.view.records;
     let mut order: Vec<usize> = (0..records.len()).collect();
     order.sort_by(|&a, &b| newest_first(s, a, b));
-    let base = format!("{}incidents/", s.root);
+    let base = "incidents/";
 
     let mut specs: Vec<Spec> = vec![Spec {
         path: "incidents/index.html".into(),
@@ -181,9 +182,19 @@ pub fn pages(r: &Renderer, rows: &[String]) -> Result<Vec<(String, String)>> {
     groups.push(ChipGroup { key: "status", name: "Status", chips });
 
     let total = records.len();
+    // The list and the filter pages are one and three folders deep: one set of rows for each.
+    let mut rows: HashMap<String, Vec<String>> = HashMap::new();
+    for spec in &specs {
+        let root = r.root(&spec.path);
+        if let std::collections::hash_map::Entry::Vacant(slot) = rows.entry(root) {
+            let rendered = r.rows(slot.key())?;
+            slot.insert(rendered);
+        }
+    }
     specs
         .into_par_iter()
         .map(|spec| {
+            let rows = &rows[&r.root(&spec.path)];
             let mut chips = groups.clone();
             if let Some((g, c)) = spec.active {
                 chips[g].chips[c].active = true;

@@ -2,6 +2,7 @@
 //! with tables, footnotes, task lists and strikethrough, heading ids for anchors, then ammonia so
 //! that no script, event handler, `javascript:` URL or style attribute survives.
 
+use super::context::site_href;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -29,15 +30,16 @@ pub const RESERVED_IDS: &[&str] = &[
 
 /// Renders `text` to sanitized HTML. Headings move down by `shift` levels and never above `<h2>`,
 /// so the page keeps its single `<h1>`. Links and images written from the site's root
-/// (`/incidents/INC-1/`) get the path the site is published under (`root`, e.g. `/status/`).
-pub fn render(text: &str, shift: u8, root: &str) -> String {
+/// (`/incidents/INC-1/`, or with the published path: `/status/incidents/INC-1/` when `base_path`
+/// is `/status/`) become relative to the page, whose way to the site's root is `root` (`../../`).
+pub fn render(text: &str, shift: u8, base_path: &str, root: &str) -> String {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES;
     let events: Vec<Event> = Parser::new_ext(text, options).collect();
-    let events = with_heading_ids(events, shift, root.trim_end_matches('/'));
+    let events = with_heading_ids(events, shift, &|url: &str| site_href(url, base_path, root));
     let mut html = String::with_capacity(text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     sanitizer().clean(&html).to_string()
@@ -64,7 +66,11 @@ pub fn slug(text: &str) -> String {
 
 /// Gives every heading an id (its slug, made unique), shifts heading levels, and turns task-list
 /// markers into plain ballot-box characters (no form inputs on the page).
-fn with_heading_ids<'a>(mut events: Vec<Event<'a>>, shift: u8, prefix: &str) -> Vec<Event<'a>> {
+fn with_heading_ids<'a>(
+    mut events: Vec<Event<'a>>,
+    shift: u8,
+    href: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Event<'a>> {
     let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
     for i in 0..events.len() {
         let replacement = match &events[i] {
@@ -93,32 +99,29 @@ fn with_heading_ids<'a>(mut events: Vec<Event<'a>>, shift: u8, prefix: &str) -> 
             }
             Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(shifted(*level, shift))),
             Event::TaskListMarker(done) => Event::Text(CowStr::from(if *done { "☑ " } else { "☐ " })),
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) if needs_prefix(dest_url, prefix) => {
-                Event::Start(Tag::Link {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => match href(dest_url) {
+                Some(url) => Event::Start(Tag::Link {
                     link_type: *link_type,
-                    dest_url: CowStr::from(format!("{prefix}{dest_url}")),
+                    dest_url: CowStr::from(url),
                     title: title.clone(),
                     id: id.clone(),
-                })
-            }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) if needs_prefix(dest_url, prefix) => {
-                Event::Start(Tag::Image {
+                }),
+                None => continue,
+            },
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => match href(dest_url) {
+                Some(url) => Event::Start(Tag::Image {
                     link_type: *link_type,
-                    dest_url: CowStr::from(format!("{prefix}{dest_url}")),
+                    dest_url: CowStr::from(url),
                     title: title.clone(),
                     id: id.clone(),
-                })
-            }
+                }),
+                None => continue,
+            },
             _ => continue,
         };
         events[i] = replacement;
     }
     events
-}
-
-/// A root-relative URL (`/x`, not `//host/x`) on a site published under a sub-path.
-fn needs_prefix(url: &str, prefix: &str) -> bool {
-    !prefix.is_empty() && url.starts_with('/') && !url.starts_with("//") && !url.starts_with(&format!("{prefix}/"))
 }
 
 fn shifted(level: HeadingLevel, shift: u8) -> HeadingLevel {
@@ -178,7 +181,7 @@ mod tests {
 
     #[test]
     fn headings_get_unique_ids_and_move_down() {
-        let html = render("# Title\n\n## Summary\n\n## Root Cause\n\n## Root cause\n", 1, "/");
+        let html = render("# Title\n\n## Summary\n\n## Root Cause\n\n## Root cause\n", 1, "/", "../../");
         assert!(html.contains(r#"<h2 id="title">Title</h2>"#), "{html}");
         assert!(html.contains(r#"<h3 id="summary-1">Summary</h3>"#), "{html}");
         assert!(html.contains(r#"<h3 id="root-cause">"#), "{html}");
@@ -191,6 +194,7 @@ mod tests {
             "| a | b |\n|---|:-:|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n~~gone~~ x[^1]\n\n[^1]: note\n",
             0,
             "/",
+            "../../",
         );
         assert!(html.contains("<table>"), "{html}");
         assert!(html.contains("<td>2</td>"), "{html}");
@@ -202,7 +206,7 @@ mod tests {
 
     #[test]
     fn code_keeps_its_language_class() {
-        let html = render("```rust\nfn main() {}\n```\n", 0, "/");
+        let html = render("```rust\nfn main() {}\n```\n", 0, "/", "./");
         assert!(html.contains(r#"<code class="language-rust">"#), "{html}");
     }
 
@@ -212,22 +216,25 @@ mod tests {
                     <a href=\"JaVaScRiPt:alert(4)\">y</a> <p style=\"color:red\" onclick=\"z()\">p</p>\n\n\
                     <iframe src=\"https://evil.example\"></iframe><svg onload=alert(5)></svg>\n\n\
                     <h2 id=\"x\" onmouseover=\"a()\">h</h2>";
-        let html = render(evil, 0, "/").to_lowercase();
+        let html = render(evil, 0, "/", "./").to_lowercase();
         for bad in ["<script", "onerror", "javascript:", "onclick", "style=", "<iframe", "onload", "onmouseover"] {
             assert!(!html.contains(bad), "{bad} survived in {html}");
         }
     }
 
     #[test]
-    fn site_links_follow_the_published_path() {
-        let text = "[a](/incidents/X/) [b](https://x.example/) [c](//cdn.example/x) [d](other/) ![i](/static/i.png)";
-        let html = render(text, 0, "/status/");
-        assert!(html.contains(r#"href="/status/incidents/X/""#), "{html}");
+    fn site_links_become_relative_to_the_page() {
+        let text = "[a](/incidents/X/) [b](https://x.example/) [c](//cdn.example/x) [d](other/) ![i](/static/i.png) \
+                    [e](/status/runbooks/r/#steps) [f](#impact)";
+        let html = render(text, 0, "/status/", "../../");
+        assert!(html.contains(r#"href="../../incidents/X/""#), "{html}");
         assert!(html.contains(r#"href="https://x.example/""#), "{html}");
         assert!(html.contains(r#"href="//cdn.example/x""#), "{html}");
         assert!(html.contains(r#"href="other/""#), "{html}");
-        assert!(html.contains(r#"src="/status/static/i.png""#), "{html}");
-        assert!(render(text, 0, "/").contains(r#"href="/incidents/X/""#));
+        assert!(html.contains(r#"src="../../static/i.png""#), "{html}");
+        assert!(html.contains(r#"href="../../runbooks/r/#steps""#), "{html}");
+        assert!(html.contains(r##"href="#impact""##), "{html}");
+        assert!(render(text, 0, "/", "./").contains(r#"href="./incidents/X/""#));
     }
 
     #[test]

@@ -71,12 +71,12 @@ struct Page<'a> {
     active_incidents: Vec<Active<'a>>,
     active_maintenance: Vec<Active<'a>>,
     upcoming_maintenance: Vec<Active<'a>>,
-    recently_resolved: Vec<&'a str>,
+    recently_resolved: Vec<String>,
     recent_days: i64,
     history_days: i64,
 }
 
-pub fn page(r: &Renderer, rows: &[String]) -> Result<(String, String)> {
+pub fn page(r: &Renderer) -> Result<(String, String)> {
     let s = r.shared;
     let st = s.status;
     // The banner's colour follows the worst service state; an incident that declares no impact
@@ -95,12 +95,18 @@ pub fn page(r: &Renderer, rows: &[String]) -> Result<(String, String)> {
         active_incidents: active(&st.active_incidents),
         active_maintenance: active(&st.active_maintenance),
         upcoming_maintenance: active(&st.upcoming_maintenance),
-        recently_resolved: st.recently_resolved.iter().map(|&i| rows[i].as_str()).collect(),
+        recently_resolved: st
+            .recently_resolved
+            .iter()
+            .map(|&i| r.row(&s.cards[i], &r.root(PATH)))
+            .collect::<Result<_>>()?,
         recent_days: status::RECENT_DAYS,
         history_days: status::HISTORY_DAYS,
     };
-    r.page("index.html", "index.html", "status", &s.view.config.title, &page)
+    r.page("index.html", PATH, "status", &s.view.config.title, &page)
 }
+
+const PATH: &str = "index.html";
 
 /// The record's public timeline entries, newest first: what the status page shows as updates.
 pub fn updates(s: &Shared, record: &Record) -> Vec<UpdateView> {

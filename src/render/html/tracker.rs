@@ -24,15 +24,16 @@ pub struct ActionRow {
     pub due: Option<Date>,
     pub status: Label,
     pub priority: Option<Label>,
-    /// Only http(s) and mailto links, or site-relative paths.
+    /// Only http(s) and mailto links, or paths on this site (made relative to the page).
     pub link: Option<String>,
     pub done_on: Option<Date>,
     pub overdue: bool,
     pub incident: IncidentLink,
 }
 
-/// An action item for display. Overdue: open or in progress, and due before today (site zone).
-pub fn action_row(s: &Shared, record: usize, a: &ActionItem) -> ActionRow {
+/// An action item for display on the page whose way to the site's root is `root`. Overdue: open
+/// or in progress, and due before today (site zone).
+pub fn action_row(s: &Shared, record: usize, a: &ActionItem, root: &str) -> ActionRow {
     let card = &s.cards[record];
     let overdue = !a.status.is_closed() && a.due.is_some_and(|d| d < s.clock.today());
     ActionRow {
@@ -49,7 +50,7 @@ pub fn action_row(s: &Shared, record: usize, a: &ActionItem) -> ActionRow {
             };
             Label { value: value.into(), label: label.into(), class: value.into() }
         }),
-        link: a.link.as_deref().and_then(safe_url),
+        link: a.link.as_deref().and_then(safe_url).map(|url| s.site_href(&url, root).unwrap_or(url)),
         done_on: a.done_on.map(|d| s.clock.date(d)),
         overdue,
         incident: IncidentLink { id: card.id.clone(), title: card.title.clone(), url: card.url.clone() },
@@ -119,10 +120,11 @@ struct Page {
 
 pub fn page(r: &Renderer) -> Result<(String, String)> {
     let s = r.shared;
+    let root = r.root(PATH);
     let mut items: Vec<(&ActionItem, ActionRow)> = Vec::new();
     for (i, record) in s.view.records.iter().enumerate() {
         for a in &record.action_items {
-            items.push((a, action_row(s, i, a)));
+            items.push((a, action_row(s, i, a, &root)));
         }
     }
     let by_due = |a: &(&ActionItem, ActionRow), b: &(&ActionItem, ActionRow)| {
@@ -197,8 +199,10 @@ pub fn page(r: &Renderer) -> Result<(String, String)> {
         wont_do,
         owners,
     };
-    r.page("actions.html", "actions/index.html", "actions", "Action items", &page)
+    r.page("actions.html", PATH, "actions", "Action items", &page)
 }
+
+const PATH: &str = "actions/index.html";
 
 #[cfg(test)]
 mod tests {
