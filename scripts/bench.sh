@@ -7,8 +7,10 @@
 #
 # Sites are generated once per size (examples/gen.rs, seed 1) under DIR (default
 # target/bench-sites) and reused, as git repositories with a commit per record and one per
-# published post-mortem (the build reads that history), unless --no-git. Every timed `build`
-# writes into a fresh output directory.
+# published post-mortem (the build reads that history), unless --no-git or --with-100k (that
+# history grows quadratically slow to make, in fast-import as in incsite's walk, so with 100,000
+# every size goes without it and the ratios compare like with like). Every timed `build`
+# writes into a fresh output directory (kept until the end: ~1.5 GB at 10,000, ~15 GB with 100,000).
 # One untimed warm-up run per command comes first, so every figure is with a warm page cache.
 set -euo pipefail
 
@@ -21,11 +23,11 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --runs) runs="$2"; shift 2 ;;
         --sizes) sizes="$2"; shift 2 ;;
-        --with-100k) sizes="$sizes 100000"; shift ;;
+        --with-100k) sizes="$sizes 100000"; git=""; shift ;;
         --no-build) build=0; shift ;;
         --no-git) git=""; shift ;;
         --dir) dir="$2"; shift 2 ;;
-        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -53,7 +55,8 @@ echo "# commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff -
 echo "# $(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)," \
     "$(awk '/MemTotal/ {printf "%.1f GB", $2 / 1048576}' /proc/meminfo) RAM," \
     "load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# $runs timed runs per figure after one warm-up; wall time in seconds, peak RSS in MB"
+echo "# $runs timed runs per figure after one warm-up; wall time in seconds, peak RSS in MB;" \
+    "sites $([ -n "$git" ] && echo with || echo without) git history"
 echo
 
 # Whether the binary has a subcommand (build, report and serve arrive on their own branches).
@@ -66,13 +69,13 @@ run() {
     local times="$work/times" rss="$work/rss" i
     : >"$times"; : >"$rss"
     for ((i = 0; i <= runs; i++)); do
-        local out="$work/out-$i" args=() a
-        rm -rf "$out"
+        # A fresh output folder each run, deleted only when the script ends: ext4 makes creating
+        # files slow for ~30 s after many were deleted (recently_deleted), which would be timed.
+        local out="$work/out-$label-$n-$i" args=() a
         for a in "$@"; do [ "$a" = OUT ] && args+=("$out") || args+=("$a"); done
         local t0=$EPOCHREALTIME status=0
         /usr/bin/time -v -o "$work/time-v" "${args[@]}" >"$work/stdout" 2>"$work/stderr" || status=$?
         local t1=$EPOCHREALTIME
-        rm -rf "$out"
         if [ "$status" -gt 1 ] || { [ "$status" = 1 ] && [ "$label" != check ]; }; then
             echo "$label at N=$n failed (exit $status):" >&2
             tail -5 "$work/stderr" >&2
