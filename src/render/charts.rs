@@ -11,26 +11,12 @@ use crate::duration::human;
 use crate::metrics::{Bin, Group, OpenPoint, Tally};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+// SVG text and attributes are escaped exactly as the feeds' XML is.
+use super::feeds::xml_escape as esc;
 
 const WIDTH: f64 = 640.0;
 /// Fill opacities for stacked series, darkest first.
 const SHADES: [f64; 5] = [1.0, 0.7, 0.48, 0.3, 0.16];
-
-/// Escapes text for SVG content and attribute values.
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// A coordinate with one decimal, the same on every platform.
 fn n(v: f64) -> String {
