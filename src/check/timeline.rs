@@ -6,7 +6,6 @@ use super::Index;
 use crate::diag::{Diagnostic, Pos};
 use crate::duration;
 use crate::record::{Event, EventKind, Record, Status};
-use chrono::{DateTime, FixedOffset};
 
 /// `milestone-repeated`: one of the five milestones appears more than once.
 pub(super) fn milestone_repeated(_: &Index, record: &Record, out: &mut Vec<Diagnostic>) {
@@ -159,11 +158,7 @@ pub(super) fn update_gaps(ix: &Index, record: &Record, out: &mut Vec<Diagnostic>
     let Some(detected) = record.milestone(EventKind::Detected) else { return };
     let resolved = record.milestone(EventKind::Resolved);
     let claims_resolved = record.status.as_ref().is_some_and(|s| s.value == Status::Resolved);
-    let until = |t: DateTime<FixedOffset>| resolved.is_none_or(|r| t <= r.at);
-    let updates = record
-        .timeline_sorted()
-        .into_iter()
-        .filter(|e| e.kind == EventKind::Update && e.is_public() && e.at >= detected.at && until(e.at));
+    let updates = record.public_updates(detected.at, resolved.map(|r| r.at));
     let warn = |pos: Pos, message: String| {
         Diagnostic::warning(&record.path, pos, "update-gap", message).with_hint(format!(
             "{} asks for a public update at least every {}",

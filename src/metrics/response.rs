@@ -2,7 +2,7 @@
 //! public updates at least every `update_every`, and post-mortems published on time.
 
 use super::Incident;
-use crate::record::{EventKind, PostmortemStatus};
+use crate::record::PostmortemStatus;
 use crate::schema::{Policy, PostmortemPolicy};
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use serde::Serialize;
@@ -84,13 +84,8 @@ pub(super) fn compliance(policy: &Policy, incidents: &[&Incident], now: DateTime
 
 /// The longest stretch, in seconds, between `from`, the public updates in between, and `until`.
 fn longest_gap(incident: &Incident, from: DateTime<FixedOffset>, until: DateTime<FixedOffset>) -> i64 {
-    let mut times: Vec<DateTime<FixedOffset>> = incident
-        .record
-        .timeline
-        .iter()
-        .filter(|e| e.kind == EventKind::Update && e.is_public() && e.at >= from && e.at <= until)
-        .map(|e| e.at)
-        .collect();
+    let mut times: Vec<DateTime<FixedOffset>> =
+        incident.record.public_updates(from, Some(until)).into_iter().map(|e| e.at).collect();
     times.push(from);
     times.push(until);
     times.sort_unstable();

@@ -394,6 +394,16 @@ impl Record {
         v
     }
 
+    /// The public `update` entries at or after `from` and, when given, at or before `until`, in
+    /// timeline order: what a severity's `update_every` spaces out. The `update-gap` warning and
+    /// the reports' update compliance both read it, so they always count the same updates.
+    pub fn public_updates(&self, from: DateTime<FixedOffset>, until: Option<DateTime<FixedOffset>>) -> Vec<&Event> {
+        self.timeline_sorted()
+            .into_iter()
+            .filter(|e| e.kind == EventKind::Update && e.is_public() && e.at >= from && until.is_none_or(|u| e.at <= u))
+            .collect()
+    }
+
     /// The first event of a kind.
     pub fn milestone(&self, kind: EventKind) -> Option<&Event> {
         self.timeline.iter().find(|e| e.kind == kind)
