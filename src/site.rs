@@ -9,7 +9,9 @@ use crate::schema::{self, Policy};
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Who a build is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -27,8 +29,9 @@ pub struct Site {
     pub root: PathBuf,
     pub config: Config,
     pub policy: Policy,
-    /// Every record that could be read, sorted by path.
-    pub records: Vec<Record>,
+    /// Every record that could be read, sorted by path. Shared, so that a view (and `serve`'s
+    /// next view) copies only the records it must change.
+    pub records: Vec<Arc<Record>>,
     pub runbooks: Vec<Runbook>,
     /// Every problem found, sorted by file and line.
     pub diagnostics: Vec<Diagnostic>,
@@ -137,7 +140,7 @@ pub fn load(root: &Path, now: DateTime<Utc>) -> Result<Site> {
         .collect::<Result<_>>()?;
     let mut records = Vec::with_capacity(parsed.len());
     for (record, mut d) in parsed {
-        records.extend(record);
+        records.extend(record.map(Arc::new));
         diagnostics.append(&mut d);
     }
 
@@ -167,37 +170,76 @@ impl Site {
     }
 
     /// What `audience` may see. For the public: no private record, and of each public record only
-    /// its public timeline entries and, for an incident, its post-mortem only once published. This is the only place private data is dropped.
+    /// its public timeline entries and, for an incident, its post-mortem only once published. This
+    /// is the only place private data is dropped.
     pub fn view(&self, audience: Audience) -> View {
+        ViewCache::default().view(self, audience)
+    }
+}
+
+/// The public copies of records made by the last view, so that the next view of a site in which
+/// only a few records changed (`serve`, after a save) copies only those again.
+#[derive(Debug, Default)]
+pub struct ViewCache {
+    /// The private ids the copies were made without.
+    hidden: HashSet<String>,
+    /// Record as loaded → its public copy (the loaded one is held, so its address stays its own).
+    /// Keyed by address, which stays the loaded record's own while the Arc beside it holds it.
+    copies: HashMap<usize, (Arc<Record>, Arc<Record>)>,
+}
+
+impl ViewCache {
+    /// [`Site::view`], reusing the copies of records that did not change since the last call.
+    pub fn view(&mut self, site: &Site, audience: Audience) -> View {
         let records = match audience {
-            Audience::Internal => self.records.clone(),
+            Audience::Internal => site.records.clone(),
             Audience::Public => {
-                let hidden: std::collections::HashSet<&str> =
-                    self.records.iter().filter(|r| !r.is_public()).map(|r| r.id.value.as_str()).collect();
-                self.records
+                let hidden: HashSet<String> =
+                    site.records.iter().filter(|r| !r.is_public()).map(|r| r.id.value.clone()).collect();
+                let mut old = std::mem::take(&mut self.copies);
+                if hidden != self.hidden {
+                    old.clear();
+                }
+                let mut copies = HashMap::with_capacity(site.records.len());
+                let records = site
+                    .records
                     .iter()
                     .filter(|r| r.is_public())
                     .map(|r| {
-                        let mut r = r.clone();
-                        r.timeline.retain(|e| e.is_public());
-                        if !r.postmortem_is_public() {
-                            r.body.clear();
-                        }
-                        // Not even the id of a private incident may show.
-                        r.related.retain(|id| !hidden.contains(id.value.as_str()));
-                        r
+                        let key = Arc::as_ptr(r) as usize;
+                        let copy = match old.remove(&key) {
+                            Some((_, copy)) => copy,
+                            None => Arc::new(public_copy(r, &hidden)),
+                        };
+                        copies.insert(key, (Arc::clone(r), Arc::clone(&copy)));
+                        copy
                     })
-                    .collect()
+                    .collect();
+                self.copies = copies;
+                self.hidden = hidden;
+                records
             }
         };
         View {
             audience,
-            config: self.config.clone(),
-            policy: self.policy.clone(),
+            config: site.config.clone(),
+            policy: site.policy.clone(),
             records,
-            runbooks: self.runbooks.clone(),
+            runbooks: site.runbooks.clone(),
         }
     }
+}
+
+/// What the public may see of a public record: its public timeline entries, its post-mortem once
+/// published, and not even the id of a private incident among its related ones.
+fn public_copy(r: &Record, hidden: &HashSet<String>) -> Record {
+    let mut r = r.clone();
+    r.timeline.retain(|e| e.is_public());
+    if !r.postmortem_is_public() {
+        r.body.clear();
+    }
+    r.related.retain(|id| !hidden.contains(id.value.as_str()));
+    r
 }
 
 /// What one audience may see of a site: the only input to rendering and metrics.
@@ -206,6 +248,46 @@ pub struct View {
     pub audience: Audience,
     pub config: Config,
     pub policy: Policy,
-    pub records: Vec<Record>,
+    pub records: Vec<Arc<Record>>,
     pub runbooks: Vec<Runbook>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo() -> Site {
+        let now = DateTime::parse_from_rfc3339("2026-11-23T12:00:00Z").unwrap().to_utc();
+        load(Path::new(env!("CARGO_MANIFEST_DIR")), now).unwrap()
+    }
+
+    /// Every field of every record, for comparing views.
+    fn records(v: &View) -> String {
+        format!("{:?}", v.records)
+    }
+
+    #[test]
+    fn a_cached_view_copies_only_changed_records_and_equals_a_fresh_one() {
+        let mut site = demo();
+        let mut cache = ViewCache::default();
+        let first = cache.view(&site, Audience::Public);
+        // An edited record: a new Arc, as serve's reload makes.
+        let i = site.records.iter().position(|r| r.is_public()).unwrap();
+        let mut edited = (*site.records[i]).clone();
+        edited.summary = Some("Edited".into());
+        site.records[i] = Arc::new(edited);
+        let second = cache.view(&site, Audience::Public);
+        assert_eq!(records(&second), records(&site.view(Audience::Public)));
+        let same = first.records.iter().zip(&second.records).filter(|(a, b)| Arc::ptr_eq(a, b)).count();
+        assert_eq!(same, first.records.len() - 1, "only the edited record is copied again");
+
+        // A record turned private: every copy is made again, and its id leaves the others' related.
+        let j = site.records.iter().position(|r| r.is_public() && r.is_incident()).unwrap();
+        let mut private = (*site.records[j]).clone();
+        private.visibility = crate::record::Visibility::Private;
+        site.records[j] = Arc::new(private);
+        let third = cache.view(&site, Audience::Public);
+        assert_eq!(records(&third), records(&site.view(Audience::Public)));
+        assert_eq!(third.records.len(), second.records.len() - 1);
+    }
 }

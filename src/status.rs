@@ -378,7 +378,11 @@ fn window_start(r: &Record) -> Option<DateTime<Utc>> {
 }
 
 /// Indexes of the records matching `keep`, sorted by `key` (ties by id, for stable output).
-fn sorted_by<K: Ord>(records: &[Record], keep: impl Fn(&Record) -> bool, key: impl Fn(&Record) -> K) -> Vec<usize> {
+fn sorted_by<K: Ord>(
+    records: &[std::sync::Arc<Record>],
+    keep: impl Fn(&Record) -> bool,
+    key: impl Fn(&Record) -> K,
+) -> Vec<usize> {
     let mut out: Vec<usize> = (0..records.len()).filter(|&i| keep(&records[i])).collect();
     out.sort_by(|&a, &b| {
         key(&records[a]).cmp(&key(&records[b])).then_with(|| records[a].id.value.cmp(&records[b].id.value))
@@ -412,7 +416,7 @@ mod tests {
             .map(|(i, text)| {
                 let (record, diags) = crate::record::parse(&format!("content/incidents/{i}.md"), text.as_bytes());
                 assert!(diags.is_empty(), "{diags:?}");
-                record.unwrap()
+                std::sync::Arc::new(record.unwrap())
             })
             .collect();
         View { audience: Audience::Internal, config: Config::default(), policy, records, runbooks: Vec::new() }

@@ -261,7 +261,7 @@ fn ten_thousand_records_check_without_quadratic_work() {
             r.path = format!("content/incidents/{i}.md");
             r.id.value = format!("INC-{i}");
             r.related[0].value = format!("INC-{}", (i + 1) % 10_000);
-            r
+            std::sync::Arc::new(r)
         })
         .collect();
     let now = chrono::DateTime::parse_from_rfc3339(NOW).unwrap().to_utc();

@@ -54,6 +54,7 @@ fn check(record: incsite::record::Record) {
     use incsite::{check, config::Config, schema};
     let (policy, _) = schema::parse(&schema::SchemaSources { severities: None, roles: None, services: None });
     let config = Config::default();
+    let record = std::sync::Arc::new(record);
     let records = vec![record.clone(), record];
     let now = chrono::DateTime::from_timestamp(1_780_000_000, 0).unwrap();
     let input = check::Input { config: &config, policy: &policy, records: &records, runbooks: &[], now };

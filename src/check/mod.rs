@@ -26,12 +26,13 @@ use crate::schema::{Policy, Role, Severity};
 use chrono::{DateTime, NaiveDate, Utc};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Everything a rule may look at.
 pub struct Input<'a> {
     pub config: &'a Config,
     pub policy: &'a Policy,
-    pub records: &'a [Record],
+    pub records: &'a [Arc<Record>],
     pub runbooks: &'a [Runbook],
     /// For the rules that depend on the current time (always warnings).
     pub now: DateTime<Utc>,

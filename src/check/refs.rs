@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 /// `duplicate-id`: two records with the same id (their pages would have the same URL). Every
 /// later record is reported naming the first, and the first naming the others.
-pub(super) fn duplicate_ids(records: &[Record]) -> Vec<Diagnostic> {
+pub(super) fn duplicate_ids(records: &[std::sync::Arc<Record>]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut first: HashMap<&str, usize> = HashMap::with_capacity(records.len());
     let mut others: HashMap<usize, Vec<usize>> = HashMap::new();

@@ -96,7 +96,7 @@ fn check_at(files: &[(&str, &str)], now: &str) -> Vec<(&'static str, usize, Leve
     for (path, text) in files {
         let (record, diags) = crate::record::parse(path, text.as_bytes());
         assert!(diags.is_empty(), "parser found problems in {path}: {diags:?}");
-        records.extend(record);
+        records.extend(record.map(Arc::new));
     }
     let runbooks = vec![Runbook {
         id: "checkout-rollback".into(),
@@ -160,7 +160,7 @@ fn suggestions_name_the_closest() {
     let (policy, _) = schema::parse(&SchemaSources { severities: None, roles: None, services: None });
     let config = Config::default();
     let (record, _) = crate::record::parse("a.md", GOOD.replace("severity: SEV-1", "severity: SEV1").as_bytes());
-    let records: Vec<Record> = record.into_iter().collect();
+    let records: Vec<Arc<Record>> = record.into_iter().map(Arc::new).collect();
     let input = Input { config: &config, policy: &policy, records: &records, runbooks: &[], now: Utc::now() };
     let d = run(&input).into_iter().find(|d| d.code == "unknown-severity").unwrap();
     assert_eq!(d.hint.as_deref(), Some("did you mean `SEV-1`?"));

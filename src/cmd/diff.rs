@@ -123,7 +123,7 @@ pub fn compare(before: &Site, after: &Site, now: DateTime<Utc>) -> Report {
         let mut map = BTreeMap::new();
         for r in &site.records {
             // The first of a duplicated id wins, as everywhere else; `check` reports the duplicate.
-            map.entry(r.id.value.clone()).or_insert_with(|| r.clone());
+            map.entry(r.id.value.clone()).or_insert_with(|| (**r).clone());
         }
         map
     };

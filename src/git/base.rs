@@ -112,8 +112,8 @@ pub fn check(site: &Site, rev: &str) -> Result<Vec<Diagnostic>> {
     let base = Revision::open(&site.root, rev)?;
     let old: Vec<Record> =
         base.record_files()?.iter().filter_map(|(path, bytes)| record::parse(path, bytes).0).collect();
-    let by_path: HashMap<&str, &Record> = site.records.iter().map(|r| (r.path.as_str(), r)).collect();
-    let by_id: HashMap<&str, &Record> = site.records.iter().map(|r| (r.id.value.as_str(), r)).collect();
+    let by_path: HashMap<&str, &Record> = site.records.iter().map(|r| (r.path.as_str(), &**r)).collect();
+    let by_id: HashMap<&str, &Record> = site.records.iter().map(|r| (r.id.value.as_str(), &**r)).collect();
     let mut out = Vec::new();
     for before in &old {
         let now = match by_path.get(before.path.as_str()) {

@@ -257,7 +257,7 @@ fn reload_records(root: &Path, loaded: &mut Loaded, paths: &BTreeSet<String>, no
             Err(e) => return Err(e).with_context(|| format!("cannot read {path}")),
         };
         let (record, diags) = record::parse(path, &bytes);
-        site.records.extend(record);
+        site.records.extend(record.map(std::sync::Arc::new));
         own.extend(diags);
     }
     // The loader's order: by path, folder by folder.
