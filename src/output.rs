@@ -6,10 +6,11 @@
 //! as it was. A marker file says a folder is incsite's to replace; a non-empty folder without it,
 //! the site root, or anything holding or inside the site's sources is refused.
 
-use crate::render::Pages;
+use crate::render::{Pages, Sink};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The file that marks a folder as incsite output, safe to replace.
 pub const MARKER: &str = ".incsite-output";
@@ -21,43 +22,90 @@ const SOURCES: [&str; 4] = ["content", "schema", "theme", ".git"];
 /// Writes `pages` into `out`, replacing a previous output there. `root` is the site root, which
 /// the output may not be, contain, or sit inside the sources of.
 pub fn write(pages: &Pages, out: &Path, root: &Path) -> Result<()> {
-    let target = absolute(out)?;
-    let root = absolute(root)?;
-    check_target(&target, &root)?;
-    let parent = target.parent().context("the output folder has no parent folder")?.to_path_buf();
-    std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let name = target.file_name().context("the output folder has no name")?.to_string_lossy().into_owned();
-    let pid = std::process::id();
-    let tmp = parent.join(format!(".{name}.tmp-{pid}"));
-    let old = parent.join(format!(".{name}.old-{pid}"));
+    let staging = Staging::new(out, root)?;
+    pages.par_iter().try_for_each(|(path, bytes)| staging.write(path, bytes))?;
+    staging.commit().map(|_| ())
+}
 
-    remove_if_exists(&tmp)?;
-    let result = write_tree(pages, &tmp);
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
+/// A new output being written beside the target: files go in as they are rendered (it is a
+/// [`Sink`]), and [`Staging::commit`] swaps the whole folder in. Dropped without a commit (the
+/// render failed), it removes what it wrote and the previous output stays as it was.
+pub struct Staging {
+    target: PathBuf,
+    tmp: PathBuf,
+    old: PathBuf,
+    files: AtomicUsize,
+    committed: bool,
+}
+
+impl Staging {
+    /// Checks that `out` may be replaced and makes the empty temporary folder beside it.
+    pub fn new(out: &Path, root: &Path) -> Result<Staging> {
+        let target = absolute(out)?;
+        let root = absolute(root)?;
+        check_target(&target, &root)?;
+        let parent = target.parent().context("the output folder has no parent folder")?.to_path_buf();
+        std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        let name = target.file_name().context("the output folder has no name")?.to_string_lossy().into_owned();
+        let pid = std::process::id();
+        let tmp = parent.join(format!(".{name}.tmp-{pid}"));
+        let old = parent.join(format!(".{name}.old-{pid}"));
+        remove_if_exists(&tmp)?;
+        std::fs::create_dir_all(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+        Ok(Staging { target, tmp, old, files: AtomicUsize::new(0), committed: false })
     }
-    // Swap: the old output aside, the new one in, the old one gone.
-    let had_old = target.exists();
-    if had_old {
-        remove_if_exists(&old)?;
-        if let Err(e) = std::fs::rename(&target, &old) {
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(e).with_context(|| format!("cannot move the previous {} aside", target.display()));
+
+    /// Writes one file (folders are made as needed; `create_dir_all` tolerates a folder another
+    /// thread just made).
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let file = self.tmp.join(relative(path)?);
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
+        std::fs::write(&file, bytes).with_context(|| format!("cannot write {}", file.display()))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
-    if let Err(e) = std::fs::rename(&tmp, &target) {
+
+    /// Adds the marker and swaps the new output in: the old output aside, the new one in, the old
+    /// one gone. Returns how many files the site has.
+    pub fn commit(mut self) -> Result<usize> {
+        let marker = self.tmp.join(MARKER);
+        std::fs::write(&marker, MARKER_TEXT).with_context(|| format!("cannot write {}", marker.display()))?;
+        let (target, tmp, old) = (&self.target, &self.tmp, &self.old);
+        let had_old = target.exists();
         if had_old {
-            let _ = std::fs::rename(&old, &target);
+            remove_if_exists(old)?;
+            std::fs::rename(target, old)
+                .with_context(|| format!("cannot move the previous {} aside", target.display()))?;
         }
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e).with_context(|| format!("cannot move the new site into {}", target.display()));
+        if let Err(e) = std::fs::rename(tmp, target) {
+            if had_old {
+                let _ = std::fs::rename(old, target);
+            }
+            return Err(e).with_context(|| format!("cannot move the new site into {}", target.display()));
+        }
+        self.committed = true;
+        if had_old {
+            std::fs::remove_dir_all(old)
+                .with_context(|| format!("cannot remove the previous site at {}", old.display()))?;
+        }
+        Ok(self.files.load(Ordering::Relaxed))
     }
-    if had_old {
-        std::fs::remove_dir_all(&old)
-            .with_context(|| format!("cannot remove the previous site at {}", old.display()))?;
+}
+
+impl Sink for Staging {
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<()> {
+        self.write(&path, &bytes)
     }
-    Ok(())
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+    }
 }
 
 /// Refuses targets that could destroy a user's files.
@@ -92,23 +140,6 @@ fn check_target(target: &Path, root: &Path) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Writes every page (and the marker) under `dir`, which must not exist yet. Folders and files
-/// are made in parallel (`create_dir_all` tolerates a folder another thread just made).
-fn write_tree(pages: &Pages, dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let files: Vec<(PathBuf, &[u8])> =
-        pages.iter().map(|(p, bytes)| Ok((relative(p)?, bytes.as_slice()))).collect::<Result<_>>()?;
-    files.par_iter().try_for_each(|(rel, bytes)| {
-        let file = dir.join(rel);
-        if let Some(parent) = file.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-        }
-        std::fs::write(&file, bytes).with_context(|| format!("cannot write {}", file.display()))
-    })?;
-    std::fs::write(dir.join(MARKER), MARKER_TEXT)
-        .with_context(|| format!("cannot write {}", dir.join(MARKER).display()))
 }
 
 /// A page path as a relative path that cannot leave the output folder.

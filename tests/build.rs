@@ -260,6 +260,26 @@ fn a_failed_build_exits_1_and_leaves_the_previous_output() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+/// Pages are written as they render: a template that fails on the incident pages (rendered after
+/// the lists) must still leave the previous site whole and nothing half-written beside it.
+#[test]
+fn a_render_failure_midway_leaves_the_previous_output_and_no_partial_folder() {
+    let (_guard, root) = fixture("basic");
+    let out = root.join("public");
+    build(&root, &out, &[]).success();
+    let before = tree(&out);
+    std::fs::create_dir_all(root.join("theme/templates")).unwrap();
+    std::fs::write(root.join("theme/templates/incident.html"), "{{ no_such_value.field }}").unwrap();
+    build(&root, &out, &[]).failure().stderr(predicates::str::contains("incident.html"));
+    assert_eq!(tree(&out), before, "the previous output is untouched");
+    let leftovers: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-") || n.contains(".old-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
 #[test]
 fn build_refuses_to_overwrite_a_folder_it_did_not_write() {
     let (_guard, root) = fixture("basic");

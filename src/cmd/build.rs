@@ -70,15 +70,16 @@ pub fn run(root: &Path, args: &Args) -> Result<u8> {
         live_reload: false,
         theme_dir: theme_dir.is_dir().then_some(theme_dir),
     };
-    let spinner = Spinner::new(format!("rendering {} records", view.records.len()));
-    let pages = render::render(&view, &opts)?;
     let out = args.out.clone().unwrap_or_else(|| root.join("public"));
-    spinner.say(format!("writing {} files", pages.len()));
-    output::write(&pages, &out, root)?;
+    let spinner = Spinner::new(format!("rendering {} records", view.records.len()));
+    // Each page is written as soon as it is rendered, into a folder swapped in only at the end.
+    let staging = output::Staging::new(&out, root)?;
+    render::render_into(&view, &opts, &staging)?;
+    spinner.say("swapping the new site in");
+    let files = staging.commit()?;
     drop(spinner);
     eprintln!(
-        "built {} files ({} records, {} audience) into {} in {} ms",
-        pages.len(),
+        "built {files} files ({} records, {} audience) into {} in {} ms",
         view.records.len(),
         match args.audience {
             Audience::Public => "public",

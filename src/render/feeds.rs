@@ -13,12 +13,12 @@ use crate::site::View;
 use crate::status::Status;
 use anyhow::Result;
 
-pub fn render(view: &View, status: &Status, opts: &Options, pages: &mut Pages) -> Result<()> {
+/// The feeds, badges and the sitemap of `html_paths` (the site's pages).
+pub fn render(view: &View, status: &Status, opts: &Options, html_paths: &[String], pages: &mut Pages) -> Result<()> {
     atom::render(view, status, opts, pages);
     ical::render(view, status, opts, pages);
     badges::render(view, status, opts, pages);
-    // Last: it lists the HTML pages rendered before it.
-    sitemap::render(view, status, opts, pages);
+    sitemap::render(opts, html_paths, pages);
     Ok(())
 }
 

@@ -20,7 +20,7 @@ pub mod theme;
 pub mod time;
 mod tracker;
 
-use super::{Options, Pages};
+use super::{Options, Sink};
 use crate::site::View;
 use crate::status::Status;
 use anyhow::{anyhow, Context as _, Result};
@@ -32,30 +32,32 @@ use theme::Theme;
 /// The script serve mode adds to every page.
 pub const LIVE_RELOAD_TAG: &str = r#"<script src="/__incsite/livereload.js" defer></script>"#;
 
-pub fn render(view: &View, status: &Status, opts: &Options, pages: &mut Pages) -> Result<()> {
+/// Renders every page into `sink` as it is made; returns the pages' paths.
+pub fn render(view: &View, status: &Status, opts: &Options, sink: &dyn Sink) -> Result<Vec<String>> {
     let theme = theme::load(opts.theme_dir.as_deref())?;
     let shared = Shared::new(view, status, opts);
     let r = Renderer { theme: &theme, shared: &shared };
-
-    let mut out: Vec<(String, String)> = Vec::new();
-    out.push(status_page::page(&r)?);
-    out.extend(listing::pages(&r)?);
-    out.push(tracker::page(&r)?);
-    out.push(reports::page(&r)?);
-    out.extend(runbook_pages(&r)?);
-    out.push(not_found_page(&r)?);
-    let incident_pages: Vec<(String, String)> =
-        (0..view.records.len()).into_par_iter().map(|i| incident::page(&r, i)).collect::<Result<_>>()?;
-    out.extend(incident_pages);
-
-    for (path, html) in out {
+    let paths = std::sync::Mutex::new(Vec::new());
+    let put = |(path, html): (String, String)| -> Result<()> {
         let html = if opts.live_reload { inject_live_reload(html) } else { html };
-        pages.insert(path, html.into_bytes());
+        paths.lock().map_err(|_| anyhow!("a render thread failed"))?.push(path.clone());
+        sink.put(path, html.into_bytes())
+    };
+
+    put(status_page::page(&r)?)?;
+    listing::pages(&r, &put)?;
+    put(tracker::page(&r)?)?;
+    put(reports::page(&r)?)?;
+    for page in runbook_pages(&r)? {
+        put(page)?;
     }
+    put(not_found_page(&r)?)?;
+    (0..view.records.len()).into_par_iter().try_for_each(|i| put(incident::page(&r, i)?))?;
+
     for (name, bytes) in theme.statics {
-        pages.insert(format!("static/{name}"), bytes);
+        sink.put(format!("static/{name}"), bytes)?;
     }
-    Ok(())
+    paths.into_inner().map_err(|_| anyhow!("a render thread failed"))
 }
 
 /// Puts the live-reload script just before `</body>` (or at the end when there is none).

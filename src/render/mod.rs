@@ -1,5 +1,6 @@
-//! Rendering a [`View`] into the site: a map from output path to bytes. The same map serves
-//! `build` (written to disk by [`crate::output`]) and `serve` (kept in memory).
+//! Rendering a [`View`] into the site's files, handed to a [`Sink`] as they are made: `build`
+//! writes each to disk at once (see [`crate::output`]), so the whole site is never held in
+//! memory; `serve` keeps them in a map.
 
 pub mod api;
 pub mod charts;
@@ -13,6 +14,7 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 /// Output path (relative, `/`-separated, e.g. `incidents/INC-1/index.html`) → file contents.
 pub type Pages = BTreeMap<String, Vec<u8>>;
@@ -32,12 +34,37 @@ pub struct Options {
     pub theme_dir: Option<PathBuf>,
 }
 
-/// Renders every page of the site.
-pub fn render(view: &View, opts: &Options) -> Result<Pages> {
+/// Where rendered files go, as they are made (from several threads at once).
+pub trait Sink: Sync {
+    /// Takes the file at `path` (relative, `/`-separated).
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<()>;
+}
+
+/// Files kept in memory.
+impl Sink for Mutex<Pages> {
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<()> {
+        self.lock().map_err(|_| anyhow::anyhow!("a render thread failed"))?.insert(path, bytes);
+        Ok(())
+    }
+}
+
+/// Renders every file of the site into `sink`.
+pub fn render_into(view: &View, opts: &Options, sink: &dyn Sink) -> Result<()> {
     let status = status::compute(view, opts.now);
+    let html_paths = html::render(view, &status, opts, sink)?;
+    // The machine files are few and small beside the pages; the sitemap lists the pages.
     let mut pages = Pages::new();
-    html::render(view, &status, opts, &mut pages)?;
     api::render(view, &status, opts, &mut pages)?;
-    feeds::render(view, &status, opts, &mut pages)?;
-    Ok(pages)
+    feeds::render(view, &status, opts, &html_paths, &mut pages)?;
+    for (path, bytes) in pages {
+        sink.put(path, bytes)?;
+    }
+    Ok(())
+}
+
+/// Renders every file of the site into memory.
+pub fn render(view: &View, opts: &Options) -> Result<Pages> {
+    let pages = Mutex::new(Pages::new());
+    render_into(view, opts, &pages)?;
+    pages.into_inner().map_err(|_| anyhow::anyhow!("a render thread failed"))
 }

@@ -1,22 +1,20 @@
-//! `sitemap.xml`: every HTML page rendered so far (each `index.html`), as absolute URLs in
-//! sorted order, so search engines find incident pages and post-mortems.
+//! `sitemap.xml`: every HTML page of the site (each `index.html`), as absolute URLs in sorted
+//! order, so search engines find incident pages and post-mortems.
 
 use super::xml_escape;
 use crate::render::api::base_url;
 use crate::render::{Options, Pages};
-use crate::site::View;
-use crate::status::Status;
 use std::fmt::Write as _;
 
-pub(super) fn render(_view: &View, _status: &Status, opts: &Options, pages: &mut Pages) {
-    let xml = sitemap(base_url(opts), pages);
+pub(super) fn render(opts: &Options, html_paths: &[String], pages: &mut Pages) {
+    let xml = sitemap(base_url(opts), html_paths);
     pages.insert("sitemap.xml".to_string(), xml.into_bytes());
 }
 
-/// The sitemap of the `index.html` pages among `pages`.
-fn sitemap(base: &str, pages: &Pages) -> String {
-    let mut urls: Vec<String> = pages
-        .keys()
+/// The sitemap of the `index.html` pages among `paths`.
+fn sitemap(base: &str, paths: &[String]) -> String {
+    let mut urls: Vec<String> = paths
+        .iter()
         .filter_map(|path| {
             let dir = if path == "index.html" { "" } else { path.strip_suffix("/index.html")? };
             let dir = if dir.is_empty() { String::new() } else { format!("{}/", encode_path(dir)) };
@@ -52,13 +50,17 @@ mod tests {
 
     #[test]
     fn lists_every_html_page_and_nothing_else() {
-        let mut pages = Pages::new();
-        for path in ["incidents/INC-1/index.html", "index.html", "feed.xml", "badges/x.svg", "runbooks/a b/index.html"]
-        {
-            pages.insert(path.to_string(), Vec::new());
-        }
-        pages.insert("notindex.html".to_string(), Vec::new());
-        let xml = sitemap("https://s.example", &pages);
+        let paths: Vec<String> = [
+            "incidents/INC-1/index.html",
+            "index.html",
+            "feed.xml",
+            "badges/x.svg",
+            "runbooks/a b/index.html",
+            "notindex.html",
+        ]
+        .map(String::from)
+        .into();
+        let xml = sitemap("https://s.example", &paths);
         let locs: Vec<&str> =
             xml.lines().filter_map(|l| l.trim().strip_prefix("<url><loc>")?.strip_suffix("</loc></url>")).collect();
         assert_eq!(

@@ -88,7 +88,8 @@ struct Spec {
     members: Vec<usize>,
 }
 
-pub fn pages(r: &Renderer) -> Result<Vec<(String, String)>> {
+/// Renders the list and its filter pages, handing each to `put` as it is made.
+pub fn pages(r: &Renderer, put: &(dyn Fn((String, String)) -> Result<()> + Sync)) -> Result<()> {
     let s = r.shared;
     let records = &s.view.records;
     let mut order: Vec<usize> = (0..records.len()).collect();
@@ -193,7 +194,7 @@ pub fn pages(r: &Renderer) -> Result<Vec<(String, String)>> {
     }
     specs
         .into_par_iter()
-        .map(|spec| {
+        .map(|spec| -> Result<()> {
             let rows = &rows[&r.root(&spec.path)];
             let mut chips = groups.clone();
             if let Some((g, c)) = spec.active {
@@ -207,7 +208,7 @@ pub fn pages(r: &Renderer) -> Result<Vec<(String, String)>> {
                 chips,
                 months: months(s, &spec.members, rows),
             };
-            r.page("incidents.html", &spec.path, "incidents", &spec.heading, &page)
+            put(r.page("incidents.html", &spec.path, "incidents", &spec.heading, &page)?)
         })
         .collect()
 }
