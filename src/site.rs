@@ -8,8 +8,8 @@ use crate::record::{self, Record, Runbook};
 use crate::schema::{self, Policy};
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, Utc};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

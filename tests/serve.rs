@@ -231,6 +231,9 @@ fn a_save_reloads_a_broken_record_keeps_the_last_good_site() {
         assert_eq!(r.status, 200, "{page}");
         assert!(r.body.contains("Dashboard is very slow"), "{page}");
     }
+    // The saved incident's page came first; the lists follow.
+    server.wait_line("the rest of the site rebuilt in", Duration::from_secs(5));
+    assert!(server.get("/incidents/").body.contains("Dashboard is very slow"));
 
     // A save that breaks the record: the errors go to the page and the terminal, the site stays.
     let broken = incident("INC-1", "Dashboard is broken").replace("severity: SEV-4", "severity: [SEV-4");
@@ -348,9 +351,27 @@ fn state_changes_reach_the_event_stream() {
     let mut pages = incsite::render::Pages::new();
     pages.insert("index.html".into(), b"new".to_vec());
     state.publish(pages);
-    events.wait("event: reload", Duration::from_secs(5));
+    let all = events.wait("event: reload", Duration::from_secs(5));
+    assert!(!all.contains('{'), "a whole build reloads every page: {all}");
     assert!(state.errors().is_empty());
-    assert_eq!(state.pages()["index.html"], b"new");
+    assert_eq!(state.pages()["index.html"], &b"new"[..]);
+
+    // A saved record's page goes first, to the pages showing it only; the rest of the site
+    // follows, to every other page.
+    let mut first = incsite::render::Pages::new();
+    first.insert("incidents/INC-1/index.html".into(), b"saved".to_vec());
+    state.patch(first);
+    let only = events.wait("event: reload", Duration::from_secs(5));
+    assert!(only.contains(r#""only":["/incidents/INC-1/"]"#), "{only}");
+    assert_eq!(state.pages()["index.html"], &b"new"[..], "a patch keeps the other pages");
+    assert_eq!(state.pages()["incidents/INC-1/index.html"], &b"saved"[..]);
+    let mut rest = incsite::render::Pages::new();
+    rest.insert("index.html".into(), b"newer".to_vec());
+    rest.insert("incidents/INC-1/index.html".into(), b"saved".to_vec());
+    state.publish_except(rest, &["/incidents/INC-1/".to_string()]);
+    let except = events.wait("event: reload", Duration::from_secs(5));
+    assert!(except.contains(r#""except":["/incidents/INC-1/"]"#), "{except}");
+    assert_eq!(state.pages()["index.html"], &b"newer"[..]);
     state.shutdown();
     let mut buf = [0u8; 256];
     let deadline = Instant::now() + Duration::from_secs(5);

@@ -3,7 +3,7 @@
 use super::Index;
 use crate::diag::Diagnostic;
 use crate::record::{ActionStatus, Record};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// `duplicate-id`: two action items of one record with the same id (the tracker could not tell
 /// them apart).

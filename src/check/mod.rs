@@ -24,8 +24,8 @@ use crate::diag::Diagnostic;
 use crate::record::{EventKind, Record, Runbook};
 use crate::schema::{Policy, Role, Severity};
 use chrono::{DateTime, NaiveDate, Utc};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// Everything a rule may look at.
@@ -101,8 +101,9 @@ impl<'a> Index<'a> {
 /// One rule over one record.
 type Rule = fn(&Index, &Record, &mut Vec<Diagnostic>);
 
-/// The per-record rules, grouped by subject.
-const RULES: &[Rule] = &[
+/// The per-record rules that do not depend on the time, grouped by subject: a record's findings
+/// change only with the record (or the policies, which `serve` reloads everything for).
+const TIMELESS: &[Rule] = &[
     refs::unknown_severity,
     refs::unknown_role,
     refs::unknown_service,
@@ -112,37 +113,66 @@ const RULES: &[Rule] = &[
     timeline::resolved_status,
     timeline::severity_matches,
     timeline::late_acknowledgement,
-    timeline::update_gaps,
     roles::required_roles,
     roles::exclusive_roles,
     roles::handoff_people,
     postmortem::required_sections,
     postmortem::facilitator,
-    postmortem::late,
     actions::duplicate_ids,
-    actions::overdue,
     actions::done_without_date,
     roles::placeholders,
 ];
 
+/// The per-record rules that measure against [`Input::now`].
+const TIMELY: &[Rule] = &[timeline::update_gaps, postmortem::late, actions::overdue];
+
+/// The time-independent rules' findings per record, kept between runs by `serve`, so that after
+/// a save only the saved record is looked at by them again.
+#[derive(Debug, Default)]
+pub struct Memo {
+    /// Keyed by the record's address, which stays its own while the Arc beside it holds it.
+    found: HashMap<usize, (Arc<Record>, Vec<Diagnostic>)>,
+}
+
 /// Runs every rule over every record. The order of the result is not meaningful; callers sort.
 pub fn run(input: &Input) -> Vec<Diagnostic> {
+    run_with(input, &mut Memo::default())
+}
+
+/// [`run`], reusing `memo`'s findings for records that are the same as at its last run. The
+/// policies and runbooks must be the same as then (a fresh memo otherwise).
+pub fn run_with(input: &Input, memo: &mut Memo) -> Vec<Diagnostic> {
     let index = Index::new(input);
     let mut out = refs::duplicate_ids(input.records);
     refs::runbook_services(&index, &mut out);
     refs::unknown_related(&index, &mut out);
-    let per_record: Vec<Vec<Diagnostic>> = input
+    let old = std::mem::take(&mut memo.found);
+    let per_record: Vec<(Vec<Diagnostic>, Vec<Diagnostic>)> = input
         .records
         .par_iter()
         .map(|record| {
-            let mut found = Vec::new();
-            for rule in RULES {
-                rule(&index, record, &mut found);
+            let timeless = match old.get(&(Arc::as_ptr(record) as usize)) {
+                Some((_, found)) => found.clone(),
+                None => {
+                    let mut found = Vec::new();
+                    for rule in TIMELESS {
+                        rule(&index, record, &mut found);
+                    }
+                    found
+                }
+            };
+            let mut timely = Vec::new();
+            for rule in TIMELY {
+                rule(&index, record, &mut timely);
             }
-            found
+            (timeless, timely)
         })
         .collect();
-    out.extend(per_record.into_iter().flatten());
+    for (record, (timeless, timely)) in input.records.iter().zip(per_record) {
+        out.extend(timeless.iter().cloned());
+        out.extend(timely);
+        memo.found.insert(Arc::as_ptr(record) as usize, (Arc::clone(record), timeless));
+    }
     out
 }
 

@@ -4,7 +4,7 @@
 use super::Index;
 use crate::diag::Diagnostic;
 use crate::record::{EventKind, Record};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// `duplicate-id`: two records with the same id (their pages would have the same URL). Every
 /// later record is reported naming the first, and the first naming the others.

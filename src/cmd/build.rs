@@ -59,6 +59,9 @@ pub fn run(root: &Path, args: &Args) -> Result<u8> {
         }
     };
     let mut view = site.view(args.audience);
+    // The records as loaded are not needed once the view has its copies: free them before the
+    // render, which is when memory peaks.
+    drop(site);
     if let Some(url) = &args.base_url {
         view.config.base_url = url.trim_end_matches('/').to_string();
     }

@@ -35,7 +35,7 @@ pub const LIVE_RELOAD_TAG: &str = r#"<script src="/__incsite/livereload.js" defe
 /// Renders every page into `sink` as it is made; returns the pages' paths.
 pub fn render(view: &View, status: &Status, opts: &Options, sink: &dyn Sink) -> Result<Vec<String>> {
     let theme = theme::load(opts.theme_dir.as_deref())?;
-    let shared = Shared::new(view, status, opts);
+    let shared = Shared::new(view, Some(status), opts);
     let r = Renderer { theme: &theme, shared: &shared };
     let paths = std::sync::Mutex::new(Vec::new());
     let put = |(path, html): (String, String)| -> Result<()> {
@@ -54,10 +54,23 @@ pub fn render(view: &View, status: &Status, opts: &Options, sink: &dyn Sink) -> 
     put(not_found_page(&r)?)?;
     (0..view.records.len()).into_par_iter().try_for_each(|i| put(incident::page(&r, i)?))?;
 
-    for (name, bytes) in theme.statics {
-        sink.put(format!("static/{name}"), bytes)?;
+    for (name, bytes) in &theme.statics {
+        sink.put(format!("static/{name}"), bytes.clone())?;
     }
     paths.into_inner().map_err(|_| anyhow!("a render thread failed"))
+}
+
+/// Renders only the pages of the records at `indexes` (into `view.records`) into `sink`: what
+/// `serve` renders first after a save, so that the page being edited reloads at once.
+pub fn record_pages(view: &View, opts: &Options, indexes: &[usize], sink: &dyn Sink) -> Result<()> {
+    let theme = theme::load(opts.theme_dir.as_deref())?;
+    let shared = Shared::new(view, None, opts);
+    let r = Renderer { theme: &theme, shared: &shared };
+    indexes.par_iter().try_for_each(|&i| {
+        let (path, html) = incident::page(&r, i)?;
+        let html = if opts.live_reload { inject_live_reload(html) } else { html };
+        sink.put(path, html.into_bytes())
+    })
 }
 
 /// Puts the live-reload script just before `</body>` (or at the end when there is none).
@@ -134,7 +147,7 @@ impl Renderer<'_> {
 
     /// Every record's row, in `view.records` order, for pages whose way to the root is `root`.
     fn rows(&self, root: &str) -> Result<Vec<String>> {
-        self.shared.cards.par_iter().map(|c| self.row(c, root)).collect()
+        (0..self.shared.view.records.len()).into_par_iter().map(|i| self.row(self.shared.card(i), root)).collect()
     }
 }
 
@@ -189,7 +202,7 @@ fn runbook_pages(r: &Renderer) -> Result<Vec<(String, String)>> {
         let page = Page {
             runbook: v,
             body_html: markdown::render(&rb.body, 0, &s.base_path, &root),
-            used_in: users.iter().map(|&i| r.row(&s.cards[i], &root)).collect::<Result<_>>()?,
+            used_in: users.iter().map(|&i| r.row(s.card(i), &root)).collect::<Result<_>>()?,
         };
         out.push(r.page("runbook.html", &path, "runbooks", &rb.title, &page)?);
     }

@@ -62,6 +62,13 @@ pub fn render_into(view: &View, opts: &Options, sink: &dyn Sink) -> Result<()> {
     Ok(())
 }
 
+/// Renders only the pages of the records at `indexes` (into `view.records`), into memory.
+pub fn render_records(view: &View, opts: &Options, indexes: &[usize]) -> Result<Pages> {
+    let pages = Mutex::new(Pages::new());
+    html::record_pages(view, opts, indexes, &pages)?;
+    pages.into_inner().map_err(|_| anyhow::anyhow!("a render thread failed"))
+}
+
 /// Renders every file of the site into memory.
 pub fn render(view: &View, opts: &Options) -> Result<Pages> {
     let pages = Mutex::new(Pages::new());

@@ -3,13 +3,14 @@
 
 use crate::diag::Diagnostic;
 use crate::render::Pages;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::State as Extract;
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -31,18 +32,52 @@ const SCRIPT: &str = include_str!("livereload.js");
 /// What the browser is told.
 #[derive(Debug, Clone)]
 pub enum Event {
-    /// A new good build is being served: reload.
-    Reload(u64),
+    /// A new good build is being served: reload the pages in scope.
+    Reload(u64, Scope),
     /// The latest build failed: show these errors (JSON) over the page.
     Errors(Arc<str>),
     /// The server is stopping: end every stream so that shutdown is not held up.
     Shutdown,
 }
 
+/// Which open pages a reload is for, by URL path (`/`, `/incidents/INC-1/`).
+#[derive(Debug, Clone)]
+pub enum Scope {
+    All,
+    /// Only these: the pages of a saved record, rendered ahead of the rest.
+    Only(Arc<[String]>),
+    /// All but these, which an earlier `Only` already brought up to date.
+    Except(Arc<[String]>),
+}
+
+impl Scope {
+    /// The event's data: the build number alone for every page, else JSON with `only`/`except`.
+    fn data(&self, build: u64) -> String {
+        match self {
+            Scope::All => build.to_string(),
+            Scope::Only(paths) => serde_json::json!({"build": build, "only": &**paths}).to_string(),
+            Scope::Except(paths) => serde_json::json!({"build": build, "except": &**paths}).to_string(),
+        }
+    }
+}
+
+/// The URL path a page is opened at: `incidents/INC-1/index.html` → `/incidents/INC-1/`.
+pub fn url_path(key: &str) -> String {
+    format!("/{}", key.strip_suffix("index.html").unwrap_or(key))
+}
+
+/// The pages being served. The bodies are shared, so that a patch copies only the map and a
+/// request only a pointer.
+pub type Served = BTreeMap<String, Bytes>;
+
+fn served(pages: Pages) -> Served {
+    pages.into_iter().map(|(k, v)| (k, Bytes::from(v))).collect()
+}
+
 /// The site being served and the channel to the open pages.
 #[derive(Debug)]
 pub struct State {
-    pages: RwLock<Arc<Pages>>,
+    pages: RwLock<Arc<Served>>,
     errors: RwLock<Arc<Vec<Diagnostic>>>,
     build: AtomicU64,
     events: broadcast::Sender<Event>,
@@ -52,7 +87,7 @@ impl State {
     pub fn new(pages: Pages) -> Arc<State> {
         let (events, _) = broadcast::channel(64);
         Arc::new(State {
-            pages: RwLock::new(Arc::new(pages)),
+            pages: RwLock::new(Arc::new(served(pages))),
             errors: RwLock::new(Arc::new(Vec::new())),
             // Numbered from the clock, so that a page still open from an earlier run of the server
             // sees a different build when it reconnects, and reloads.
@@ -67,7 +102,7 @@ impl State {
     }
 
     /// The pages being served.
-    pub fn pages(&self) -> Arc<Pages> {
+    pub fn pages(&self) -> Arc<Served> {
         self.pages.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
@@ -84,11 +119,36 @@ impl State {
     /// Serves a new good build, clears the errors and reloads the open pages (even when no page
     /// changed: a save is answered with a reload, so people see that it was seen).
     pub fn publish(&self, pages: Pages) {
+        self.publish_except(pages, &[]);
+    }
+
+    /// [`State::publish`], except that the open pages at `fresh` (URL paths), already brought up
+    /// to date by a [`State::patch`], are not reloaded again.
+    pub fn publish_except(&self, pages: Pages, fresh: &[String]) {
         *self.errors.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Vec::new());
-        *self.pages.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(pages);
+        *self.pages.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(served(pages));
+        let scope = if fresh.is_empty() { Scope::All } else { Scope::Except(fresh.into()) };
+        self.reload(scope);
+    }
+
+    /// Serves `pages` in place of the ones at their paths (the rest stay), clears the errors, and
+    /// reloads only the open pages among them.
+    pub fn patch(&self, pages: Pages) {
+        *self.errors.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(Vec::new());
+        let paths: Vec<String> = pages.keys().map(|k| url_path(k)).collect();
+        {
+            let mut served = self.pages.write().unwrap_or_else(|e| e.into_inner());
+            let mut next = (**served).clone();
+            next.extend(pages.into_iter().map(|(k, v)| (k, Bytes::from(v))));
+            *served = Arc::new(next);
+        }
+        self.reload(Scope::Only(paths.into()));
+    }
+
+    fn reload(&self, scope: Scope) {
         let build = self.build.fetch_add(1, Ordering::SeqCst) + 1;
         // No open page is not an error.
-        let _ = self.events.send(Event::Reload(build));
+        let _ = self.events.send(Event::Reload(build, scope));
     }
 
     /// Keeps the pages and shows `errors` on the open pages.
@@ -133,14 +193,14 @@ async fn events(Extract(state): Extract<Arc<State>>) -> impl IntoResponse {
             Some(match m {
                 Ok(event) => event,
                 // Missed some events: whatever they were, the page is out of date.
-                Err(BroadcastStreamRecvError::Lagged(_)) => Event::Reload(0),
+                Err(BroadcastStreamRecvError::Lagged(_)) => Event::Reload(0, Scope::All),
             })
         }))
         .take_while(|e| !matches!(e, Some(Event::Shutdown)))
         .map(move |e| -> Result<SseEvent, Infallible> {
             Ok(match e {
                 None => SseEvent::default().event("hello").data(hello.as_str()),
-                Some(Event::Reload(build)) => SseEvent::default().event("reload").data(build.to_string()),
+                Some(Event::Reload(build, scope)) => SseEvent::default().event("reload").data(scope.data(build)),
                 Some(Event::Errors(json)) => SseEvent::default().event("errors").data(&*json),
                 Some(Event::Shutdown) => SseEvent::default().comment("bye"),
             })
@@ -199,7 +259,7 @@ pub enum Lookup {
 /// Maps a request path (as sent, percent-encoded) to a page: `/` → `index.html`, `/x/` →
 /// `x/index.html`, other paths exactly. A path with a `.` or `..` segment, an empty segment, a
 /// backslash or a NUL (encoded or not) names nothing; and only keys of `pages` are ever found.
-pub fn resolve(raw: &str, pages: &Pages) -> Lookup {
+pub fn resolve<V>(raw: &str, pages: &BTreeMap<String, V>) -> Lookup {
     let Some(decoded) = percent_decode(raw) else { return Lookup::NotFound };
     let Some(rest) = decoded.strip_prefix('/') else { return Lookup::NotFound };
     let segments: Vec<&str> = rest.split('/').collect();

@@ -79,7 +79,16 @@
     build = hello.build;
     if (hello.errors > 0) fetchErrors(); else clear();
   });
-  source.addEventListener("reload", function () {
+  // The data is the build number, or JSON naming the pages it is `only` for or is not for
+  // (`except`): after a save, the saved incident's page is rendered and reloaded first.
+  source.addEventListener("reload", function (ev) {
+    var scope = null;
+    try { scope = JSON.parse(ev.data); } catch (e) { scope = null; }
+    if (scope && typeof scope === "object") {
+      var here = location.pathname.replace(/index\.html$/, "");
+      if (scope.only && scope.only.indexOf(here) < 0) return;
+      if (scope.except && scope.except.indexOf(here) >= 0) return;
+    }
     location.reload();
   });
   source.addEventListener("errors", function (ev) {

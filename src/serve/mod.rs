@@ -149,10 +149,19 @@ fn apply(root: &Path, state: &http::State, what: &str, outcome: Result<Outcome>)
             let ms = outcome.elapsed.as_millis();
             let count = outcome.pages.as_ref().map_or(0, |p| p.len());
             let how = if state.errors().is_empty() { "rebuilt" } else { "fixed, rebuilt" };
+            let detail = if outcome.partial {
+                format!("{count} page{} first, the rest follows", if count == 1 { "" } else { "s" })
+            } else {
+                format!("{count} pages")
+            };
             if let Some(pages) = outcome.pages {
-                state.publish(pages);
+                if outcome.partial {
+                    state.patch(pages);
+                } else {
+                    state.publish(pages);
+                }
             }
-            let _ = writeln!(out, "{what}: {how} in {ms} ms ({count} pages)");
+            let _ = writeln!(out, "{what}: {how} in {ms} ms ({detail})");
         }
         Ok(outcome) => {
             drop(out);
@@ -171,6 +180,14 @@ fn apply(root: &Path, state: &http::State, what: &str, outcome: Result<Outcome>)
         }
     }
     let _ = out.flush();
+}
+
+/// Serves the whole site rendered after a save's own pages (`fresh`, which need no reload).
+fn apply_rest(state: &http::State, what: &str, pages: rebuild::Pages, fresh: &[String], took: Duration) {
+    let count = pages.len();
+    state.publish_except(pages, fresh);
+    println!("{what}: the rest of the site rebuilt in {} ms ({count} pages)", took.as_millis());
+    let _ = std::io::stdout().flush();
 }
 
 /// The errors, as `incsite check` prints them.

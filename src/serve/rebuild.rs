@@ -5,12 +5,15 @@ use crate::check;
 use crate::diag::{self, Diagnostic, Level, Pos};
 use crate::git::History;
 use crate::record;
-use crate::render::{self, Pages};
-use crate::site::{self, Audience, Site};
+pub use crate::render::Pages;
+use crate::render::{self, Sink};
+use crate::site::{self, Audience, Site, View, ViewCache};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// What a set of changed files asks for.
@@ -88,6 +91,9 @@ pub struct Settings {
 pub struct Outcome {
     /// The freshly rendered pages, unless the build failed.
     pub pages: Option<Pages>,
+    /// `pages` holds only the saved records' pages, rendered first so that the page being edited
+    /// reloads at once; [`Builder::render_rest`] renders the whole site after them.
+    pub partial: bool,
     /// The errors that make it fail (or, for the first build, that it was rendered despite).
     pub errors: Vec<Diagnostic>,
     pub warnings: usize,
@@ -108,6 +114,10 @@ struct Loaded {
     own: Option<Vec<Diagnostic>>,
     /// The "now" the site was checked at, which the checks must see again to be told apart.
     checked_at: DateTime<Utc>,
+    /// The time-independent checks' findings per record, for the next record change.
+    memo: check::Memo,
+    /// The public copies of the records, for the next view.
+    views: ViewCache,
 }
 
 /// Builds the site in memory, keeping what it loaded for the next, smaller build.
@@ -128,21 +138,29 @@ impl Builder {
     }
 
     /// Brings the site up to date with `change` and renders it. An `Err` means the files could
-    /// not be read at all (the caller keeps serving the last good build).
+    /// not be read at all (the caller keeps serving the last good build). When records were saved
+    /// into a site already served, only their pages are rendered ([`Outcome::partial`]).
     pub fn build(&mut self, change: &Change) -> Result<Outcome> {
         let started = Instant::now();
         let now = self.settings.now.unwrap_or_else(Utc::now);
-        match (change, self.loaded.as_mut()) {
-            (Change::None, Some(_)) => {}
-            (Change::Records(paths), Some(loaded)) => reload_records(&self.settings.root, loaded, paths, now)?,
-            _ => self.loaded = Some(load(&self.settings.root, now)?),
-        }
+        let saved = match (change, self.loaded.as_mut()) {
+            (Change::None, Some(_)) => None,
+            (Change::Records(paths), Some(loaded)) => {
+                reload_records(&self.settings.root, loaded, paths, now)?;
+                Some(paths)
+            }
+            _ => {
+                self.loaded = Some(load(&self.settings.root, now)?);
+                None
+            }
+        };
         let Some(loaded) = self.loaded.as_ref() else { anyhow::bail!("the site is not loaded") };
         let site = &loaded.site;
         let errors: Vec<Diagnostic> = site.diagnostics.iter().filter(|d| d.level == Level::Error).cloned().collect();
         let warnings = site.diagnostics.len() - errors.len();
         let mut outcome = Outcome {
             pages: None,
+            partial: false,
             errors,
             warnings,
             title: site.config.title.clone(),
@@ -153,35 +171,82 @@ impl Builder {
         // A broken record keeps the last good site up; only the very first build renders anyway,
         // so that there is something to look at while the errors are fixed.
         if outcome.errors.is_empty() || !self.served {
-            match self.render(site, now) {
+            let partial = self.served && saved.is_some();
+            let view = self.view()?;
+            let rendered = match saved {
+                Some(paths) if partial => {
+                    let first: Vec<usize> =
+                        (0..view.records.len()).filter(|&i| under_any(paths, &view.records[i].path)).collect();
+                    render::render_records(&view, &self.options(now), &first)
+                }
+                _ => render::render(&view, &self.options(now)),
+            };
+            match rendered {
                 Ok(pages) => {
                     outcome.pages = Some(pages);
+                    outcome.partial = partial;
                     self.served = true;
                 }
-                Err(e) => outcome.errors.push(Diagnostic::error(
-                    "theme",
-                    Pos::file(),
-                    "render-failed",
-                    format!("the site could not be rendered: {e:#}"),
-                )),
+                Err(e) => outcome.errors.push(render_failed(e)),
             }
         }
         outcome.elapsed = started.elapsed();
         Ok(outcome)
     }
 
-    fn render(&self, site: &Site, now: DateTime<Utc>) -> Result<Pages> {
-        let view = site.view(self.settings.audience);
+    /// After a partial build: the whole site. `None` when `cancel` was set first (another save
+    /// came in, whose build will render the rest again).
+    pub fn render_rest(&mut self, cancel: &AtomicBool) -> Result<Option<Pages>> {
+        let now = self.settings.now.unwrap_or_else(Utc::now);
+        let view = self.view()?;
+        let sink = Cancellable { pages: Mutex::new(Pages::new()), cancel };
+        match render::render_into(&view, &self.options(now), &sink) {
+            Ok(()) => Ok(Some(sink.pages.into_inner().map_err(|_| anyhow::anyhow!("a render thread failed"))?)),
+            Err(_) if cancel.load(Ordering::SeqCst) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// What the audience sees of the site as loaded (copies reused from the last view).
+    fn view(&mut self) -> Result<View> {
+        let Some(loaded) = self.loaded.as_mut() else { anyhow::bail!("the site is not loaded") };
+        Ok(loaded.views.view(&loaded.site, self.settings.audience))
+    }
+
+    fn options(&self, now: DateTime<Utc>) -> render::Options {
         let theme = self.settings.root.join("theme");
-        let opts = render::Options {
+        render::Options {
             now,
             base_url: self.settings.base_url.clone(),
             history: self.settings.history.clone(),
             live_reload: true,
             theme_dir: theme.is_dir().then_some(theme),
-        };
-        render::render(&view, &opts)
+        }
     }
+}
+
+fn render_failed(e: anyhow::Error) -> Diagnostic {
+    Diagnostic::error("theme", Pos::file(), "render-failed", format!("the site could not be rendered: {e:#}"))
+}
+
+/// Pages kept in memory until `cancel` is set, which ends the render at its next page.
+struct Cancellable<'a> {
+    pages: Mutex<Pages>,
+    cancel: &'a AtomicBool,
+}
+
+impl Sink for Cancellable<'_> {
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<()> {
+        if self.cancel.load(Ordering::SeqCst) {
+            anyhow::bail!("superseded by a newer save");
+        }
+        self.pages.put(path, bytes)
+    }
+}
+
+/// Whether `file` is one of `paths` or inside one of them.
+fn under_any(paths: &BTreeSet<String>, file: &str) -> bool {
+    paths.iter().any(|p| file == p || file.strip_prefix(p.as_str()).is_some_and(|r| r.starts_with('/')))
 }
 
 /// The check rules' input for a site.
@@ -191,7 +256,13 @@ fn check_input(site: &Site, now: DateTime<Utc>) -> check::Input<'_> {
 
 /// A full load.
 fn load(root: &Path, now: DateTime<Utc>) -> Result<Loaded> {
-    Ok(Loaded { site: site::load(root, now)?, own: None, checked_at: now })
+    Ok(Loaded {
+        site: site::load(root, now)?,
+        own: None,
+        checked_at: now,
+        memo: check::Memo::default(),
+        views: ViewCache::default(),
+    })
 }
 
 /// `all` less each diagnostic of `remove` (counted: two equal ones remove two).
@@ -223,13 +294,11 @@ fn reload_records(root: &Path, loaded: &mut Loaded, paths: &BTreeSet<String>, no
     let own = match loaded.own.as_mut() {
         Some(own) => own,
         None => {
-            let checks = check::run(&check_input(&loaded.site, loaded.checked_at));
+            let checks = check::run_with(&check_input(&loaded.site, loaded.checked_at), &mut loaded.memo);
             loaded.own.insert(without(&loaded.site.diagnostics, checks))
         }
     };
-    let under = |file: &str| {
-        paths.iter().any(|p| file == p || file.strip_prefix(p.as_str()).is_some_and(|r| r.starts_with('/')))
-    };
+    let under = |file: &str| under_any(paths, file);
     let site = &mut loaded.site;
     site.records.retain(|r| !under(&r.path));
     own.retain(|d| !under(&d.file));
@@ -257,13 +326,15 @@ fn reload_records(root: &Path, loaded: &mut Loaded, paths: &BTreeSet<String>, no
             Err(e) => return Err(e).with_context(|| format!("cannot read {path}")),
         };
         let (record, diags) = record::parse(path, &bytes);
-        site.records.extend(record.map(std::sync::Arc::new));
+        if let Some(record) = record {
+            // The loader's order: by path, folder by folder.
+            let at = site.records.partition_point(|r| r.path.split('/').lt(record.path.split('/')));
+            site.records.insert(at, std::sync::Arc::new(record));
+        }
         own.extend(diags);
     }
-    // The loader's order: by path, folder by folder.
-    site.records.sort_by(|a, b| a.path.split('/').cmp(b.path.split('/')));
     let mut diagnostics = own.clone();
-    diagnostics.extend(check::run(&check_input(site, now)));
+    diagnostics.extend(check::run_with(&check_input(site, now), &mut loaded.memo));
     diag::sort(&mut diagnostics);
     site.diagnostics = diagnostics;
     loaded.checked_at = now;
@@ -375,6 +446,48 @@ mod tests {
         assert_eq!(paths(incremental), paths(&full));
         assert_eq!(incremental.diagnostics, full.diagnostics);
         assert!(paths(incremental).iter().any(|(p, _)| p.starts_with("content/incidents/old/")));
+    }
+
+    #[test]
+    fn a_saved_record_renders_its_page_first_then_the_rest_equals_a_full_render() {
+        let tmp = demo_copy();
+        let root = tmp.path();
+        let now = DateTime::parse_from_rfc3339("2026-11-23T12:00:00Z").unwrap().to_utc();
+        let settings = Settings {
+            root: root.into(),
+            audience: Audience::Public,
+            now: Some(now),
+            base_url: "http://x".into(),
+            history: None,
+        };
+        let mut builder = Builder::new(settings.clone());
+        let first = builder.build(&Change::Full).unwrap();
+        assert!(!first.partial);
+        let full_count = first.pages.unwrap().len();
+
+        let site = site::load(root, now).unwrap();
+        let record = site.records.iter().find(|r| r.is_public() && r.is_incident()).unwrap();
+        let text = std::fs::read_to_string(root.join(&record.path)).unwrap();
+        let edited = text.replacen("title:", "title: Edited", 1);
+        assert_ne!(text, edited);
+        std::fs::write(root.join(&record.path), edited).unwrap();
+        let change = Change::Records(BTreeSet::from([record.path.clone()]));
+        let outcome = builder.build(&change).unwrap();
+        assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+        assert!(outcome.partial);
+        let pages = outcome.pages.unwrap();
+        let key = format!("incidents/{}/index.html", record.id.value);
+        assert_eq!(pages.keys().collect::<Vec<_>>(), [&key], "only the saved record's page comes first");
+        assert!(String::from_utf8_lossy(&pages[&key]).contains("Edited"));
+
+        let cancelled = AtomicBool::new(true);
+        assert!(builder.render_rest(&cancelled).unwrap().is_none(), "a newer save stops the rest");
+        let rest = builder.render_rest(&AtomicBool::new(false)).unwrap().unwrap();
+        assert_eq!(rest.len(), full_count);
+        assert_eq!(rest[&key], pages[&key], "the page rendered first is the page of the whole site");
+        let mut fresh = Builder::new(settings);
+        let expected = fresh.build(&Change::Full).unwrap().pages.unwrap();
+        assert!(rest == expected, "the rest equals a full build of the saved site");
     }
 
     #[test]

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind};
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -37,8 +38,12 @@ fn changes_contents(kind: &EventKind) -> bool {
 /// Starts watching `root` and rebuilding with `builder` into `state` on every change.
 pub fn start(root: &Path, mut builder: Builder, state: Arc<State>) -> Result<Watch> {
     let (tx, rx) = mpsc::channel::<Vec<PathBuf>>();
+    // Set by every change: a render of the whole site still under way stops for the newer save.
+    let cancel = Arc::new(AtomicBool::new(false));
+    let changed = cancel.clone();
     let handler = move |result: notify::Result<notify::Event>| match result {
         Ok(event) if changes_contents(&event.kind) => {
+            changed.store(true, Ordering::SeqCst);
             let _ = tx.send(event.paths);
         }
         Ok(_) => {}
@@ -56,7 +61,35 @@ pub fn start(root: &Path, mut builder: Builder, state: Arc<State>) -> Result<Wat
     std::thread::Builder::new()
         .name("incsite-rebuild".into())
         .spawn(move || {
-            while let Some(paths) = next_save(&rx) {
+            // After a save, the saved records' pages are served first; the rest of the site is
+            // rendered next, unless another save comes in first (then its build starts over).
+            let mut rest: Option<(String, Vec<String>)> = None;
+            let mut backlog: Vec<PathBuf> = Vec::new();
+            loop {
+                if let Some((what, fresh)) = rest.take() {
+                    cancel.store(false, Ordering::SeqCst);
+                    while let Ok(more) = rx.try_recv() {
+                        backlog.extend(more);
+                    }
+                    if backlog.is_empty() {
+                        let started = Instant::now();
+                        match builder.render_rest(&cancel) {
+                            Ok(Some(pages)) => super::apply_rest(&state, &what, pages, &fresh, started.elapsed()),
+                            Ok(None) => rest = Some((what, fresh)),
+                            Err(e) => eprintln!("{what}: error: the rest of the site could not be rendered: {e:#}"),
+                        }
+                    } else {
+                        rest = Some((what, fresh));
+                    }
+                }
+                let paths = if backlog.is_empty() {
+                    match next_save(&rx) {
+                        Some(p) => p,
+                        None => break,
+                    }
+                } else {
+                    std::mem::take(&mut backlog)
+                };
                 let change = classify(&root, &paths);
                 let what = describe(&change);
                 match change {
@@ -65,6 +98,14 @@ pub fn start(root: &Path, mut builder: Builder, state: Arc<State>) -> Result<Wat
                     Change::Records(_) => {}
                 }
                 let outcome = builder.build(&change);
+                rest = match &outcome {
+                    Ok(o) if o.partial && o.errors.is_empty() => {
+                        let fresh = o.pages.iter().flat_map(|p| p.keys()).map(|k| super::http::url_path(k)).collect();
+                        Some((what.clone(), fresh))
+                    }
+                    // A full build covers the rest; a failed one keeps the last good site.
+                    _ => None,
+                };
                 super::apply(&root, &state, &what, outcome);
             }
         })

@@ -10,8 +10,9 @@ use crate::schema::{Service, Severity};
 use crate::site::{Audience, View};
 use crate::status::{self, ComponentStatus, Status};
 use chrono::{DateTime, Utc};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 /// A value with its words for people and a CSS class.
 #[derive(Debug, Clone, Serialize)]
@@ -153,7 +154,10 @@ pub struct CommitView {
 /// Everything indexed once per render.
 pub struct Shared<'a> {
     pub view: &'a View,
-    pub status: &'a Status,
+    /// The status the caller computed, or one worked out when a page first asks (the incident
+    /// pages `serve` renders first after a save do not).
+    status: Option<&'a Status>,
+    own_status: OnceLock<Status>,
     pub opts: &'a Options,
     pub clock: Clock,
     /// The path part of the base URL (`/`, `/status/`): what a root-relative link in a body may
@@ -170,12 +174,13 @@ pub struct Shared<'a> {
     pub runbook_users: HashMap<&'a str, Vec<usize>>,
     /// Commits whose message a public build does not show.
     withheld: HashSet<&'a str>,
-    /// One card per record, in `view.records` order.
-    pub cards: Vec<Card>,
+    /// One card per record, in `view.records` order, made when first asked for: `serve`, after a
+    /// save, renders one incident page and needs only the cards it shows.
+    cards: Vec<OnceLock<Card>>,
 }
 
 impl<'a> Shared<'a> {
-    pub fn new(view: &'a View, status: &'a Status, opts: &'a Options) -> Self {
+    pub fn new(view: &'a View, status: Option<&'a Status>, opts: &'a Options) -> Self {
         let clock = Clock { tz: view.config.tz(), now: opts.now };
         let base_path = root_path(&opts.base_url);
         let by_id: HashMap<&str, usize> =
@@ -217,6 +222,7 @@ impl<'a> Shared<'a> {
         let mut shared = Shared {
             view,
             status,
+            own_status: OnceLock::new(),
             opts,
             clock,
             base_path,
@@ -230,8 +236,21 @@ impl<'a> Shared<'a> {
             withheld,
             cards: Vec::new(),
         };
-        shared.cards = view.records.iter().map(|r| shared.card(r)).collect();
+        shared.cards = view.records.iter().map(|_| OnceLock::new()).collect();
         shared
+    }
+
+    /// The services' states and the active and upcoming records.
+    pub fn status(&self) -> &Status {
+        match self.status {
+            Some(status) => status,
+            None => self.own_status.get_or_init(|| status::compute(self.view, self.opts.now)),
+        }
+    }
+
+    /// The card of record `i` (an index into `view.records`).
+    pub fn card(&self, i: usize) -> &Card {
+        self.cards[i].get_or_init(|| self.make_card(&self.view.records[i]))
     }
 
     pub fn service_name(&self, id: &str) -> String {
@@ -264,7 +283,7 @@ impl<'a> Shared<'a> {
         site_href(url, &self.base_path, root)
     }
 
-    fn card(&self, r: &Record) -> Card {
+    fn make_card(&self, r: &Record) -> Card {
         let maintenance = r.kind == Kind::Maintenance;
         let impact: Vec<ImpactView> = r
             .impact

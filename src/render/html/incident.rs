@@ -86,7 +86,7 @@ struct Page<'a> {
 pub fn page(r: &Renderer, index: usize) -> Result<(String, String)> {
     let s = r.shared;
     let record = &s.view.records[index];
-    let card = &s.cards[index];
+    let card = s.card(index);
     let figures = if record.is_incident() { figures(s, record) } else { Vec::new() };
     let metrics = &s.view.config.metrics;
     let figures_note = format!(
@@ -156,7 +156,7 @@ pub fn page(r: &Renderer, index: usize) -> Result<(String, String)> {
 }
 
 fn link(s: &Shared, i: usize) -> LinkView {
-    let c = &s.cards[i];
+    let c = s.card(i);
     LinkView {
         id: c.id.clone(),
         title: c.title.clone(),

@@ -246,7 +246,7 @@ fn build(s: &Shared, report: &Report) -> Page {
             .longest
             .iter()
             .map(|l| {
-                let card = s.by_id.get(l.id.as_str()).map(|&i| &s.cards[i]);
+                let card = s.by_id.get(l.id.as_str()).map(|&i| s.card(i));
                 LongestView {
                     id: l.id.clone(),
                     title: l.title.clone(),
@@ -267,7 +267,7 @@ fn build(s: &Shared, report: &Report) -> Page {
                 .iter()
                 .map(|id| LinkView {
                     id: id.clone(),
-                    title: s.by_id.get(id.as_str()).map(|&i| s.cards[i].title.clone()).unwrap_or_else(|| id.clone()),
+                    title: s.by_id.get(id.as_str()).map(|&i| s.card(i).title.clone()).unwrap_or_else(|| id.clone()),
                     url: s.record_url(id),
                 })
                 .collect(),

@@ -78,7 +78,7 @@ struct Page<'a> {
 
 pub fn page(r: &Renderer) -> Result<(String, String)> {
     let s = r.shared;
-    let st = s.status;
+    let st = s.status();
     // The banner's colour follows the worst service state; an incident that declares no impact
     // still turns it from green to the "minor" colour, as its words already say.
     let class = match st.worst {
@@ -87,7 +87,7 @@ pub fn page(r: &Renderer) -> Result<(String, String)> {
     };
     let banner = Banner { class, text: st.description.clone() };
     let active = |list: &[usize]| -> Vec<Active> {
-        list.iter().map(|&i| Active { card: &s.cards[i], updates: updates(s, &s.view.records[i]) }).collect()
+        list.iter().map(|&i| Active { card: s.card(i), updates: updates(s, &s.view.records[i]) }).collect()
     };
     let page = Page {
         banner,
@@ -98,7 +98,7 @@ pub fn page(r: &Renderer) -> Result<(String, String)> {
         recently_resolved: st
             .recently_resolved
             .iter()
-            .map(|&i| r.row(&s.cards[i], &r.root(PATH)))
+            .map(|&i| r.row(s.card(i), &r.root(PATH)))
             .collect::<Result<_>>()?,
         recent_days: status::RECENT_DAYS,
         history_days: status::HISTORY_DAYS,
@@ -129,7 +129,7 @@ pub fn updates(s: &Shared, record: &Record) -> Vec<UpdateView> {
 /// Services in their groups, as services.yaml orders them; consecutive services without a group
 /// share one untitled card.
 fn groups(s: &Shared) -> Vec<GroupView> {
-    let st = s.status;
+    let st = s.status();
     let mut out: Vec<GroupView> = Vec::new();
     for g in &st.groups {
         let services: Vec<ServiceView> = g.services.iter().map(|&i| service(s, &st.services[i])).collect();
@@ -179,7 +179,7 @@ fn service(s: &Shared, svc: &status::ServiceState) -> ServiceView {
         active: svc
             .active
             .iter()
-            .map(|&i| Link { title: s.cards[i].title.clone(), url: s.cards[i].url.clone() })
+            .map(|&i| Link { title: s.card(i).title.clone(), url: s.card(i).url.clone() })
             .collect(),
     }
 }

@@ -4,6 +4,7 @@
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 /// The built-in templates, by the name templates refer to them with.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -33,8 +34,16 @@ pub struct Theme {
     pub statics: BTreeMap<String, Vec<u8>>,
 }
 
+/// The template and static sources a theme was compiled from.
+type Sources = (BTreeMap<String, String>, BTreeMap<String, Vec<u8>>);
+
+/// The last theme compiled, with its sources: `serve` renders after every save, and compiling
+/// the templates costs more than rendering the saved incident's page.
+static LAST: Mutex<Option<(Sources, Arc<Theme>)>> = Mutex::new(None);
+
 /// Loads the built-in theme with the site's overrides from `dir` (its `templates/` and `static/`).
-pub fn load(dir: Option<&Path>) -> Result<Theme> {
+/// The files are read every time; they are compiled again only when they changed.
+pub fn load(dir: Option<&Path>) -> Result<Arc<Theme>> {
     let mut templates: BTreeMap<String, String> =
         TEMPLATES.iter().map(|(name, text)| (name.to_string(), text.to_string())).collect();
     let mut statics: BTreeMap<String, Vec<u8>> =
@@ -47,13 +56,26 @@ pub fn load(dir: Option<&Path>) -> Result<Theme> {
         }
         statics.extend(files_under(&dir.join("static"))?);
     }
+    let sources = (templates, statics);
+    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((compiled, theme)) = last.as_ref() {
+        if *compiled == sources {
+            return Ok(Arc::clone(theme));
+        }
+    }
+    let theme = Arc::new(compile(&sources)?);
+    *last = Some((sources, Arc::clone(&theme)));
+    Ok(theme)
+}
+
+fn compile((templates, statics): &Sources) -> Result<Theme> {
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
     tera.set_escape_fn(escape_html);
     tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         .map_err(|e| anyhow::anyhow!("{}", tera_error(&e)))
         .context("the theme's templates do not compile")?;
-    Ok(Theme { tera, statics })
+    Ok(Theme { tera, statics: statics.clone() })
 }
 
 /// Every file under `dir` (recursively), by its `/`-separated path relative to `dir`, sorted.

@@ -34,7 +34,7 @@ pub struct ActionRow {
 /// An action item for display on the page whose way to the site's root is `root`. Overdue: open
 /// or in progress, and due before today (site zone).
 pub fn action_row(s: &Shared, record: usize, a: &ActionItem, root: &str) -> ActionRow {
-    let card = &s.cards[record];
+    let card = s.card(record);
     let overdue = !a.status.is_closed() && a.due.is_some_and(|d| d < s.clock.today());
     ActionRow {
         id: a.id.clone(),
