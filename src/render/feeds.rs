@@ -13,13 +13,17 @@ use crate::site::View;
 use crate::status::Status;
 use anyhow::Result;
 
-/// The feeds, badges and the sitemap of `html_paths` (the site's pages).
-pub fn render(view: &View, status: &Status, opts: &Options, html_paths: &[String], pages: &mut Pages) -> Result<()> {
+/// The feeds and badges.
+pub fn render(view: &View, status: &Status, opts: &Options, pages: &mut Pages) -> Result<()> {
     atom::render(view, status, opts, pages);
     ical::render(view, status, opts, pages);
     badges::render(view, status, opts, pages);
-    sitemap::render(opts, html_paths, pages);
     Ok(())
+}
+
+/// `sitemap.xml`: the pages among `html_paths`.
+pub fn sitemap(opts: &Options, html_paths: &[String], pages: &mut Pages) {
+    sitemap::render(opts, html_paths, pages);
 }
 
 /// Text made safe for XML (and HTML) content and attribute values. Characters that XML 1.0 does

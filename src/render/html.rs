@@ -44,15 +44,23 @@ pub fn render(view: &View, status: &Status, opts: &Options, sink: &dyn Sink) -> 
         sink.put(path, html.into_bytes())
     };
 
-    put(status_page::page(&r)?)?;
-    listing::pages(&r, &put)?;
-    put(tracker::page(&r)?)?;
-    put(reports::page(&r)?)?;
-    for page in runbook_pages(&r)? {
-        put(page)?;
-    }
-    put(not_found_page(&r)?)?;
-    (0..view.records.len()).into_par_iter().try_for_each(|i| put(incident::page(&r, i)?))?;
+    // The site-wide pages are each rendered on one thread (the tracker and the lists take long
+    // at 10,000 records): alongside the incident pages, so that no core waits for them.
+    let (site_wide, incidents) = rayon::join(
+        || -> Result<()> {
+            put(status_page::page(&r)?)?;
+            listing::pages(&r, &put)?;
+            put(tracker::page(&r)?)?;
+            put(reports::page(&r)?)?;
+            for page in runbook_pages(&r)? {
+                put(page)?;
+            }
+            put(not_found_page(&r)?)
+        },
+        || (0..view.records.len()).into_par_iter().try_for_each(|i| put(incident::page(&r, i)?)),
+    );
+    site_wide?;
+    incidents?;
 
     for (name, bytes) in &theme.statics {
         sink.put(format!("static/{name}"), bytes.clone())?;

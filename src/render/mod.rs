@@ -51,12 +51,19 @@ impl Sink for Mutex<Pages> {
 /// Renders every file of the site into `sink`.
 pub fn render_into(view: &View, opts: &Options, sink: &dyn Sink) -> Result<()> {
     let status = status::compute(view, opts.now);
-    let html_paths = html::render(view, &status, opts, sink)?;
-    // The machine files are few and small beside the pages; the sitemap lists the pages.
-    let mut pages = Pages::new();
-    api::render(view, &status, opts, &mut pages)?;
-    feeds::render(view, &status, opts, &html_paths, &mut pages)?;
-    for (path, bytes) in pages {
+    // The machine files (the API's are large at 10,000 records) alongside the pages.
+    let (html_paths, machine) = rayon::join(
+        || html::render(view, &status, opts, sink),
+        || -> Result<Pages> {
+            let mut pages = Pages::new();
+            api::render(view, &status, opts, &mut pages)?;
+            feeds::render(view, &status, opts, &mut pages)?;
+            Ok(pages)
+        },
+    );
+    let mut machine = machine?;
+    feeds::sitemap(opts, &html_paths?, &mut machine);
+    for (path, bytes) in machine {
         sink.put(path, bytes)?;
     }
     Ok(())
