@@ -175,6 +175,31 @@ impl Site {
     pub fn view(&self, audience: Audience) -> View {
         ViewCache::default().view(self, audience)
     }
+
+    /// [`Site::view`] for a caller that needs the site no more (`build`): records no one else
+    /// holds are filtered in place instead of copied, so memory holds one set of records.
+    pub fn into_view(self, audience: Audience) -> View {
+        let hidden = hidden_ids(&self);
+        let records = match audience {
+            Audience::Internal => self.records,
+            Audience::Public => self
+                .records
+                .into_iter()
+                .filter(|r| r.is_public())
+                .map(|r| {
+                    let mut r = Arc::unwrap_or_clone(r);
+                    make_public(&mut r, &hidden);
+                    Arc::new(r)
+                })
+                .collect(),
+        };
+        View { audience, config: self.config, policy: self.policy, records, runbooks: self.runbooks }
+    }
+}
+
+/// The ids of the private records.
+fn hidden_ids(site: &Site) -> HashSet<String> {
+    site.records.iter().filter(|r| !r.is_public()).map(|r| r.id.value.clone()).collect()
 }
 
 /// The public copies of records made by the last view, so that the next view of a site in which
@@ -194,8 +219,7 @@ impl ViewCache {
         let records = match audience {
             Audience::Internal => site.records.clone(),
             Audience::Public => {
-                let hidden: HashSet<String> =
-                    site.records.iter().filter(|r| !r.is_public()).map(|r| r.id.value.clone()).collect();
+                let hidden = hidden_ids(site);
                 let mut old = std::mem::take(&mut self.copies);
                 if hidden != self.hidden {
                     old.clear();
@@ -234,12 +258,16 @@ impl ViewCache {
 /// published, and not even the id of a private incident among its related ones.
 fn public_copy(r: &Record, hidden: &HashSet<String>) -> Record {
     let mut r = r.clone();
+    make_public(&mut r, hidden);
+    r
+}
+
+fn make_public(r: &mut Record, hidden: &HashSet<String>) {
     r.timeline.retain(|e| e.is_public());
     if !r.postmortem_is_public() {
-        r.body.clear();
+        r.body = String::new();
     }
     r.related.retain(|id| !hidden.contains(id.value.as_str()));
-    r
 }
 
 /// What one audience may see of a site: the only input to rendering and metrics.
@@ -289,5 +317,7 @@ mod tests {
         let third = cache.view(&site, Audience::Public);
         assert_eq!(records(&third), records(&site.view(Audience::Public)));
         assert_eq!(third.records.len(), second.records.len() - 1);
+        assert_eq!(records(&site.clone().into_view(Audience::Public)), records(&third), "into_view filters alike");
+        assert_eq!(records(&site.clone().into_view(Audience::Internal)), records(&site.view(Audience::Internal)));
     }
 }

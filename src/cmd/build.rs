@@ -58,10 +58,7 @@ pub fn run(root: &Path, args: &Args) -> Result<u8> {
             None
         }
     };
-    let mut view = site.view(args.audience);
-    // The records as loaded are not needed once the view has its copies: free them before the
-    // render, which is when memory peaks.
-    drop(site);
+    let mut view = site.into_view(args.audience);
     if let Some(url) = &args.base_url {
         view.config.base_url = url.trim_end_matches('/').to_string();
     }
