@@ -110,8 +110,7 @@ struct Loaded {
     site: Site,
     /// The diagnostics that do not come from [`check::run`] (parsing, settings, schema): a
     /// record's own are replaced when it is parsed again; the checks are run afresh each time.
-    /// Worked out at the first record change, so that a full load costs no more than `build`.
-    own: Option<Vec<Diagnostic>>,
+    own: Vec<Diagnostic>,
     /// The "now" the site was checked at, which the checks must see again to be told apart.
     checked_at: DateTime<Utc>,
     /// The time-independent checks' findings per record, for the next record change.
@@ -254,15 +253,14 @@ fn check_input(site: &Site, now: DateTime<Utc>) -> check::Input<'_> {
     check::Input { config: &site.config, policy: &site.policy, records: &site.records, runbooks: &site.runbooks, now }
 }
 
-/// A full load.
+/// A full load, with the checks' findings told apart from the rest (once more, on top of the
+/// load's own run: a one-off cost, which fills the memo the first save then needs).
 fn load(root: &Path, now: DateTime<Utc>) -> Result<Loaded> {
-    Ok(Loaded {
-        site: site::load(root, now)?,
-        own: None,
-        checked_at: now,
-        memo: check::Memo::default(),
-        views: ViewCache::default(),
-    })
+    let site = site::load(root, now)?;
+    let mut memo = check::Memo::default();
+    let checks = check::run_with(&check_input(&site, now), &mut memo);
+    let own = without(&site.diagnostics, checks);
+    Ok(Loaded { site, own, checked_at: now, memo, views: ViewCache::default() })
 }
 
 /// `all` less each diagnostic of `remove` (counted: two equal ones remove two).
@@ -291,13 +289,7 @@ fn without(all: &[Diagnostic], remove: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// the checks over all records: the cost of a saved incident is one parse plus the cross-record
 /// checks.
 fn reload_records(root: &Path, loaded: &mut Loaded, paths: &BTreeSet<String>, now: DateTime<Utc>) -> Result<()> {
-    let own = match loaded.own.as_mut() {
-        Some(own) => own,
-        None => {
-            let checks = check::run_with(&check_input(&loaded.site, loaded.checked_at), &mut loaded.memo);
-            loaded.own.insert(without(&loaded.site.diagnostics, checks))
-        }
-    };
+    let own = &mut loaded.own;
     let under = |file: &str| under_any(paths, file);
     let site = &mut loaded.site;
     site.records.retain(|r| !under(&r.path));
