@@ -6,8 +6,8 @@ mod cache;
 mod changes;
 mod graph;
 
-use chrono::{DateTime, FixedOffset, Offset, Utc};
 use changes::Differ;
+use chrono::{DateTime, FixedOffset, Offset, Utc};
 use git2::{Oid, Repository};
 use graph::{Graph, Meta, Node};
 use serde::Serialize;
@@ -151,7 +151,8 @@ fn walk(site: &SiteRepo, head: Oid) -> Result<History, git2::Error> {
             Ok(t)
         };
         let is_new: HashSet<u32> = new.iter().map(|(i, _)| *i).collect();
-        let mut differ = Differ::new(repo, &site.prefix);
+        let odb = repo.odb()?;
+        let mut differ = Differ::new(&odb, &site.prefix);
         for &i in order.iter().filter(|i| is_new.contains(i)) {
             let parents = graph.nodes[i as usize].parents.clone();
             let parent_trees = parents.iter().map(|&p| tree_of(p, &graph)).collect::<Result<Vec<_>, _>>()?;
@@ -200,5 +201,11 @@ fn commit_of(id: Oid, meta: &Meta) -> Commit {
     let offset = FixedOffset::east_opt(meta.offset_minutes * 60).unwrap_or_else(|| Utc.fix());
     let date = DateTime::from_timestamp(meta.seconds, 0).unwrap_or_default().with_timezone(&offset);
     let id = id.to_string();
-    Commit { short_id: id.chars().take(7).collect(), id, author: meta.author.clone(), date, summary: meta.summary.clone() }
+    Commit {
+        short_id: id.chars().take(7).collect(),
+        id,
+        author: meta.author.clone(),
+        date,
+        summary: meta.summary.clone(),
+    }
 }
