@@ -8,6 +8,7 @@
 //! in common at either end and only looks at the entries in between.
 
 use git2::{ObjectType, Odb, OdbObject, Oid};
+use std::cell::OnceCell;
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::ffi::CStr;
@@ -81,7 +82,7 @@ impl<'r> Differ<'r> {
         let mut tree = root.clone();
         let mut parts = path.split('/').filter(|p| !p.is_empty()).peekable();
         while let Some(part) = parts.next() {
-            let Some(entry) = tree.entries().find(|e| e.name == part.as_bytes()) else { return Ok(None) };
+            let Some(entry) = tree.entries()?.find(|e| e.name == part.as_bytes()) else { return Ok(None) };
             let (id, mode) = (entry.oid()?, entry.mode);
             if parts.peek().is_none() {
                 return Ok(Some((id, mode)));
@@ -145,8 +146,13 @@ impl<'r> Differ<'r> {
         out: &mut Vec<String>,
     ) -> Result<(), git2::Error> {
         let (start, end_a, end_b) = match (old, new) {
-            (Some(a), Some(b)) => RawTree::differing(a, b),
-            (a, b) => (0, a.map_or(0, RawTree::len), b.map_or(0, RawTree::len)),
+            (Some(a), Some(b)) => RawTree::differing(a, b)?,
+            (a, b) => {
+                let len = |t: Option<&RawTree>| -> Result<usize, git2::Error> {
+                    Ok(t.map(RawTree::offsets).transpose()?.map_or(0, |o| o.len() - 1))
+                };
+                (0, len(a)?, len(b)?)
+            }
         };
         let mut a = old.map(|t| t.entries_in(start, end_a)).into_iter().flatten().peekable();
         let mut b = new.map(|t| t.entries_in(start, end_b)).into_iter().flatten().peekable();
@@ -188,12 +194,13 @@ impl<'r> Differ<'r> {
     }
 }
 
-/// A tree object's bytes (entries of `<octal mode> <name>\0<20-byte id>`) and where each entry
-/// starts.
+/// A tree object's bytes (entries of `<octal mode> <name>\0<20-byte id>`) and, once known,
+/// where each entry starts.
 struct RawTree<'r> {
+    id: Oid,
     object: OdbObject<'r>,
     /// The offset of every entry, then the length of the data.
-    offsets: Vec<u32>,
+    offsets: OnceCell<Vec<u32>>,
 }
 
 /// One entry of a tree.
@@ -211,51 +218,73 @@ impl Entry<'_> {
     }
 }
 
-fn corrupt(id: Oid) -> git2::Error {
-    git2::Error::from_str(&format!("tree {id} is corrupt"))
-}
-
 impl<'r> RawTree<'r> {
     fn read(odb: &'r Odb<'r>, id: Oid) -> Result<RawTree<'r>, git2::Error> {
         let object = odb.read(id)?;
-        if object.kind() != ObjectType::Tree {
+        let tree = RawTree { id, object, offsets: OnceCell::new() };
+        if tree.object.kind() != ObjectType::Tree {
             return Err(git2::Error::from_str(&format!("{id} is not a tree")));
         }
-        let data = object.data();
-        u32::try_from(data.len()).map_err(|_| corrupt(id))?;
-        let mut offsets = Vec::with_capacity(data.len() / 40 + 1);
-        let mut pos = 0;
-        while pos < data.len() {
-            offsets.push(pos as u32);
-            let head = CStr::from_bytes_until_nul(&data[pos..]).map_err(|_| corrupt(id))?.to_bytes();
-            let valid = head
-                .iter()
-                .position(|&c| c == b' ')
-                .is_some_and(|sp| sp > 0 && head[..sp].iter().all(|c| (b'0'..=b'7').contains(c)) && sp < 8);
-            pos += head.len() + 1 + 20;
-            if !valid || pos > data.len() {
-                return Err(corrupt(id));
-            }
+        u32::try_from(tree.data().len()).map_err(|_| tree.corrupt())?;
+        Ok(tree)
+    }
+
+    fn data(&self) -> &[u8] {
+        self.object.data()
+    }
+
+    fn corrupt(&self) -> git2::Error {
+        git2::Error::from_str(&format!("tree {} is corrupt", self.id))
+    }
+
+    /// Where the entry that starts at `pos` ends, checking its shape.
+    fn entry_end(&self, pos: usize) -> Result<usize, git2::Error> {
+        let data = self.data();
+        let head = data.get(pos..).and_then(|d| CStr::from_bytes_until_nul(d).ok()).ok_or_else(|| self.corrupt())?;
+        let head = head.to_bytes();
+        let sp = head.iter().position(|&c| c == b' ').unwrap_or(0);
+        let end = pos + head.len() + 1 + 20;
+        if !(1..8).contains(&sp) || !head[..sp].iter().all(|c| (b'0'..=b'7').contains(c)) || end > data.len() {
+            return Err(self.corrupt());
         }
-        offsets.push(data.len() as u32);
-        Ok(RawTree { object, offsets })
+        Ok(end)
     }
 
+    /// Where each entry starts (parsing the whole tree the first time).
+    fn offsets(&self) -> Result<&[u32], git2::Error> {
+        if let Some(offsets) = self.offsets.get() {
+            return Ok(offsets);
+        }
+        let len = self.data().len();
+        let mut offsets = Vec::with_capacity(len / 40 + 1);
+        let mut pos = 0;
+        while pos < len {
+            offsets.push(pos as u32);
+            pos = self.entry_end(pos)?;
+        }
+        offsets.push(len as u32);
+        Ok(self.offsets.get_or_init(|| offsets))
+    }
+
+    /// The number of entries; the offsets must be known.
     fn len(&self) -> usize {
-        self.offsets.len() - 1
+        self.offsets.get().map_or(0, |o| o.len() - 1)
     }
 
+    /// Entry `k`; the offsets must be known.
     fn entry(&self, k: usize) -> Entry<'_> {
-        let raw = &self.object.data()[self.offsets[k] as usize..self.offsets[k + 1] as usize];
-        // Checked when read: `<mode> <name>\0` and 20 bytes.
+        let offsets = self.offsets.get().map_or(&[][..], Vec::as_slice);
+        let raw = &self.data()[offsets[k] as usize..offsets[k + 1] as usize];
+        // Checked when the offsets were found: `<mode> <name>\0` and 20 bytes.
         let (head, id) = raw.split_at(raw.len() - 21);
         let sp = head.iter().position(|&c| c == b' ').unwrap_or(0);
         let mode = head[..sp].iter().fold(0u32, |m, c| m * 8 + u32::from(c - b'0'));
         Entry { mode, name: &head[sp + 1..], id: &id[1..], raw }
     }
 
-    fn entries(&self) -> impl Iterator<Item = Entry<'_>> {
-        self.entries_in(0, self.len())
+    fn entries(&self) -> Result<impl Iterator<Item = Entry<'_>>, git2::Error> {
+        self.offsets()?;
+        Ok(self.entries_in(0, self.len()))
     }
 
     fn entries_in(&self, from: usize, to: usize) -> impl Iterator<Item = Entry<'_>> {
@@ -264,26 +293,73 @@ impl<'r> RawTree<'r> {
 
     /// Where two versions of a tree may differ: entries `start..end_a` of `a` and `start..end_b`
     /// of `b`. The entries before are the same bytes at the same place in both; those after are
-    /// the same bytes at the same distance from the end.
-    fn differing(a: &RawTree, b: &RawTree) -> (usize, usize, usize) {
-        let (x, y) = (a.object.data(), b.object.data());
-        let prefix = common_prefix(x, y);
-        // Entries that end within the common bytes parse the same in both.
-        let start = a.offsets[1..].partition_point(|&o| o as usize <= prefix);
-        let suffix = common_suffix(x, y).min(x.len().min(y.len()) - prefix);
+    /// the same bytes at the same distance from the end. Finds the offsets of both trees, the
+    /// second from the first's without parsing the bytes they share.
+    fn differing(a: &RawTree, b: &RawTree) -> Result<(usize, usize, usize), git2::Error> {
+        if b.offsets.get().is_none() {
+            a.offsets()?;
+            return Self::derive(a, b);
+        }
+        if a.offsets.get().is_none() {
+            let (start, end_b, end_a) = Self::derive(b, a)?;
+            return Ok((start, end_a, end_b));
+        }
+        let (ka, kb) = (a.offsets()?, b.offsets()?);
+        let (x, y) = (a.data(), b.data());
+        let (start, suffix) = common_ends(ka, x, y);
         // The first entry of `a` wholly within the common tail, if its start is also where an
         // entry of `b` starts (parsing on from there, the rest then match entry for entry).
-        let tail = a.offsets[..a.len()].partition_point(|&o| (o as usize) < x.len() - suffix);
-        for ka in tail.max(start)..=a.len() {
-            let at = a.offsets[ka] as usize + y.len() - x.len();
-            if let Ok(kb) = b.offsets.binary_search(&(at as u32)) {
-                if kb >= start {
-                    return (start, ka, kb);
+        let tail = ka[..a.len()].partition_point(|&o| (o as usize) < x.len() - suffix);
+        for end_a in tail.max(start)..=a.len() {
+            let at = ka[end_a] as usize + y.len() - x.len();
+            if let Ok(end_b) = kb.binary_search(&(at as u32)) {
+                if end_b >= start {
+                    return Ok((start, end_a, end_b));
                 }
             }
         }
-        (start, a.len(), b.len())
+        Ok((start, a.len(), b.len()))
     }
+
+    /// [`differing`](Self::differing) when only `known`'s offsets are: `other`'s are those of
+    /// `known` for the common head, found by parsing the middle, and shifted for the common tail.
+    fn derive(known: &RawTree, other: &RawTree) -> Result<(usize, usize, usize), git2::Error> {
+        let ko = known.offsets()?;
+        let (x, y) = (known.data(), other.data());
+        let (start, suffix) = common_ends(ko, x, y);
+        let mut offsets: Vec<u32> = Vec::with_capacity(ko.len() + 4);
+        offsets.extend_from_slice(&ko[..=start]);
+        let mut pos = ko[start] as usize;
+        loop {
+            if pos + suffix >= y.len() {
+                // Within the common tail: where is this in `known`, and does an entry start there?
+                let at = pos + x.len() - y.len();
+                if let Ok(end_known) = ko.binary_search(&(at as u32)) {
+                    if end_known >= start {
+                        let end_other = offsets.len() - 1;
+                        offsets.extend(ko[end_known + 1..].iter().map(|&o| (o as usize + y.len() - x.len()) as u32));
+                        let _ = other.offsets.set(offsets);
+                        return Ok((start, end_known, end_other));
+                    }
+                }
+            }
+            if pos >= y.len() {
+                return Err(other.corrupt());
+            }
+            pos = other.entry_end(pos)?;
+            offsets.push(pos as u32);
+        }
+    }
+}
+
+/// For two versions `x` (entry offsets `offsets`) and `y` of a tree: how many entries of `x` lie
+/// wholly within the bytes both start with (they parse the same in both), and how many bytes both
+/// end with, not overlapping those.
+fn common_ends(offsets: &[u32], x: &[u8], y: &[u8]) -> (usize, usize) {
+    let prefix = common_prefix(x, y);
+    let start = offsets[1..].partition_point(|&o| o as usize <= prefix);
+    let suffix = common_suffix(x, y).min(x.len().min(y.len()) - prefix);
+    (start, suffix)
 }
 
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
