@@ -214,7 +214,13 @@ mod tests {
             paths: vec!["content/a.md".into(), "schema/é.yaml".into()],
             meta: meta("Ana", "Merge"),
         });
-        g.push(Node { id: Oid::from_bytes(&[2; 20]).unwrap(), time: 7, parents: vec![2], paths: vec![], meta: Meta::default() });
+        g.push(Node {
+            id: Oid::from_bytes(&[2; 20]).unwrap(),
+            time: 7,
+            parents: vec![2],
+            paths: vec![],
+            meta: Meta::default(),
+        });
         g.push(Node {
             id: Oid::from_bytes(&[3; 20]).unwrap(),
             time: i64::MIN,

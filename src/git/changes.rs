@@ -310,8 +310,8 @@ impl<'r> RawTree<'r> {
         // The first entry of `a` wholly within the common tail, if its start is also where an
         // entry of `b` starts (parsing on from there, the rest then match entry for entry).
         let tail = ka[..a.len()].partition_point(|&o| (o as usize) < x.len() - suffix);
-        for end_a in tail.max(start)..=a.len() {
-            let at = ka[end_a] as usize + y.len() - x.len();
+        for (end_a, &offset) in ka.iter().enumerate().skip(tail.max(start)) {
+            let at = offset as usize + y.len() - x.len();
             if let Ok(end_b) = kb.binary_search(&(at as u32)) {
                 if end_b >= start {
                     return Ok((start, end_a, end_b));
@@ -410,4 +410,60 @@ fn git_order(a: &Entry, b: &Entry) -> Ordering {
     let n = an.len().min(bn.len());
     let next = |e: &Entry, name: &[u8]| name.get(n).copied().or(is_tree(e.mode).then_some(b'/'));
     an[..n].cmp(&bn[..n]).then_with(|| next(a, an).cmp(&next(b, bn)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tree of files named by `names`, each holding its own name (or `changed` for `bump`).
+    fn tree(repo: &git2::Repository, names: &[&str], bump: &str) -> Oid {
+        let mut builder = repo.treebuilder(None).unwrap();
+        for name in names {
+            let text = if *name == bump { "changed" } else { name };
+            builder.insert(name, repo.blob(text.as_bytes()).unwrap(), 0o100644).unwrap();
+        }
+        builder.write().unwrap()
+    }
+
+    #[test]
+    fn the_entries_two_versions_share_at_either_end_are_skipped_and_nothing_else() {
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(tmp.path()).unwrap();
+        let odb = repo.odb().unwrap();
+        let all: Vec<String> = (10..60).map(|n| format!("INC-{n}.md")).collect();
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        let base = tree(&repo, &all, "");
+        let cases: [(&[&str], &str, &[&str]); 6] = [
+            (&all, "INC-30.md", &["INC-30.md"]),
+            (&all[1..], "", &["INC-10.md"]),
+            (&all[..49], "", &["INC-59.md"]),
+            (&all[..49], "INC-10.md", &["INC-10.md", "INC-59.md"]),
+            (&[], "", &all),
+            (&all, "", &[]),
+        ];
+        for (names, bump, want) in cases {
+            let other = tree(&repo, names, bump);
+            // Both orders, and with either side's offsets known first.
+            for (a, b) in [(base, other), (other, base)] {
+                for known in [0, 1, 2] {
+                    let (ta, tb) = (RawTree::read(&odb, a).unwrap(), RawTree::read(&odb, b).unwrap());
+                    match known {
+                        0 => drop(ta.offsets().unwrap()),
+                        1 => drop(tb.offsets().unwrap()),
+                        _ => drop((ta.offsets().unwrap(), tb.offsets().unwrap())),
+                    }
+                    let mut differ = Differ::new(&odb, "");
+                    let mut out = Vec::new();
+                    differ.tree_changes(Some(&ta), Some(&tb), "d", &mut out).unwrap();
+                    let want: Vec<String> = want.iter().map(|n| format!("d/{n}")).collect();
+                    assert_eq!(out, want, "{names:?} {bump} known {known}");
+                    // The offsets found by skipping are those a full parse finds.
+                    let full = |id| RawTree::read(&odb, id).unwrap().offsets().unwrap().to_vec();
+                    assert_eq!(ta.offsets().unwrap(), full(a));
+                    assert_eq!(tb.offsets().unwrap(), full(b));
+                }
+            }
+        }
+    }
 }

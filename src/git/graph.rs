@@ -114,7 +114,13 @@ mod tests {
     use super::*;
 
     fn node(n: u8, time: i64, parents: &[u32]) -> Node {
-        Node { id: Oid::from_bytes(&[n; 20]).unwrap(), time, parents: parents.to_vec(), paths: vec![], meta: Meta::default() }
+        Node {
+            id: Oid::from_bytes(&[n; 20]).unwrap(),
+            time,
+            parents: parents.to_vec(),
+            paths: vec![],
+            meta: Meta::default(),
+        }
     }
 
     #[test]
@@ -133,7 +139,10 @@ mod tests {
         g.nodes[1].time = 30;
         assert_eq!(g.date_order(3), [3, 1, 2, 0]);
         let sub = g.subset(&g.date_order(3));
-        assert_eq!(sub.nodes.iter().map(|n| n.parents.clone()).collect::<Vec<_>>(), [vec![1, 2], vec![3], vec![3], vec![]]);
+        assert_eq!(
+            sub.nodes.iter().map(|n| n.parents.clone()).collect::<Vec<_>>(),
+            [vec![1, 2], vec![3], vec![3], vec![]]
+        );
         assert_eq!(sub.index[&g.nodes[3].id], 0);
     }
 }
