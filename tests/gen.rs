@@ -186,3 +186,128 @@ fn a_generated_site_builds_and_a_log_gets_one_line() {
     let pages = files(&out.join("incidents"));
     assert!(pages.keys().filter(|k| k.ends_with("/index.html")).count() >= 39, "{}", pages.len());
 }
+
+/// The history as JSON (every path's commits with their ids, authors, dates and summaries).
+fn history_json(root: &Path) -> serde_json::Value {
+    serde_json::to_value(incsite::git::history(root).unwrap()).unwrap()
+}
+
+/// The walk with the cache as it is, then without any: they must agree.
+fn assert_cached_walk_is_exact(root: &Path, cache: &Path) -> serde_json::Value {
+    let cached = history_json(root);
+    assert!(cache.is_file(), "the walk writes its cache");
+    std::fs::remove_file(cache).unwrap();
+    let cold = history_json(root);
+    assert_eq!(cached, cold);
+    cold
+}
+
+#[test]
+fn a_cached_walk_equals_an_uncached_one_after_new_merged_and_rewritten_commits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let mut opts = gen::Options::new(30, 4);
+    opts.git = true;
+    gen::generate(&root, &opts).unwrap();
+    let cache = root.join(".git/incsite/history-v1");
+    let records: Vec<String> =
+        files(&root.join("content/incidents")).into_keys().map(|k| format!("content/incidents/{k}")).collect();
+    let edit = |n: usize, text: &str| {
+        let path = root.join(&records[n]);
+        let mut body = std::fs::read_to_string(&path).unwrap();
+        body.push_str(text);
+        std::fs::write(path, body).unwrap();
+        git(&root, &["commit", "-qam", &format!("edit {n}: {text}")]);
+    };
+
+    let first = history_json(&root);
+    assert!(cache.is_file());
+    // The cache lives in the git directory: the work tree stays clean.
+    assert_eq!(git(&root, &["status", "--porcelain", "--ignored"]), "");
+    let written = std::fs::metadata(&cache).unwrap().modified().unwrap();
+    assert_eq!(history_json(&root), first, "a walk from a full cache");
+    let read = std::fs::metadata(&cache).unwrap().modified().unwrap();
+    assert_eq!(read, written, "a full cache is used as it is, not rewritten");
+    assert_cached_walk_is_exact(&root, &cache);
+
+    // A new commit on top.
+    history_json(&root);
+    edit(1, "\nMore.\n");
+    assert_cached_walk_is_exact(&root, &cache);
+
+    // A branch merged into the main line, both sides changing records.
+    let main = git(&root, &["rev-parse", "--abbrev-ref", "HEAD"]);
+    git(&root, &["checkout", "-qb", "side"]);
+    edit(2, "\nOn the side.\n");
+    edit(3, "\nOn the side again.\n");
+    git(&root, &["checkout", "-q", main.trim()]);
+    edit(4, "\nOn main.\n");
+    git(&root, &["merge", "-q", "--no-ff", "-m", "Merge side", "side"]);
+    assert_cached_walk_is_exact(&root, &cache);
+
+    // History rewritten: the cache holds commits HEAD no longer reaches.
+    history_json(&root);
+    git(&root, &["reset", "-q", "--hard", "HEAD~3"]);
+    edit(2, "\nRewritten.\n");
+    git(&root, &["commit", "-q", "--amend", "-m", "Reworded"]);
+    assert_cached_walk_is_exact(&root, &cache);
+}
+
+#[test]
+fn a_broken_or_unwritable_cache_is_ignored() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let mut opts = gen::Options::new(10, 6);
+    opts.git = true;
+    gen::generate(&root, &opts).unwrap();
+    let cache = root.join(".git/incsite/history-v1");
+    let want = history_json(&root);
+    let full = std::fs::read(&cache).unwrap();
+
+    let broken: [(&str, Vec<u8>); 5] = [
+        ("empty", Vec::new()),
+        ("truncated", full[..full.len() / 2].to_vec()),
+        ("one byte changed", {
+            let mut b = full.clone();
+            let n = b.len() - 10;
+            b[n] ^= 1;
+            b
+        }),
+        ("another version", {
+            let mut b = full.clone();
+            b[15] = b'9';
+            b
+        }),
+        ("not a cache", b"hello\n".to_vec()),
+    ];
+    for (what, bytes) in broken {
+        std::fs::write(&cache, bytes).unwrap();
+        assert_eq!(history_json(&root), want, "{what}");
+        assert_eq!(std::fs::read(&cache).unwrap(), full, "{what}: rewritten");
+    }
+
+    // Unreadable and unwritable: a folder where the file should be.
+    std::fs::remove_file(&cache).unwrap();
+    std::fs::create_dir_all(cache.join("x")).unwrap();
+    assert_eq!(history_json(&root), want);
+    // No folder for it can be made: a file where the folder should be.
+    std::fs::remove_dir_all(root.join(".git/incsite")).unwrap();
+    std::fs::write(root.join(".git/incsite"), "").unwrap();
+    assert_eq!(history_json(&root), want);
+    assert_eq!(std::fs::read(root.join(".git/incsite")).unwrap(), b"");
+}
+
+#[test]
+fn a_linked_worktree_shares_the_repository_s_cache() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let mut opts = gen::Options::new(10, 8);
+    opts.git = true;
+    gen::generate(&root, &opts).unwrap();
+    let other = tmp.path().join("other");
+    git(&root, &["worktree", "add", "-q", "-b", "other", other.to_str().unwrap()]);
+    let want = history_json(&other);
+    assert!(root.join(".git/incsite/history-v1").is_file());
+    assert_eq!(git(&other, &["status", "--porcelain", "--ignored"]), "");
+    assert_eq!(history_json(&root), want, "the main work tree reads the same cache");
+}
