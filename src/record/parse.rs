@@ -1,10 +1,11 @@
-//! From a record file's bytes to a [`Record`]: the front matter is split off (gray_matter), parsed
+//! From a record file's bytes to a [`Record`]: the front matter is split off (as gray_matter does), parsed
 //! into a span-keeping YAML tree, and read field by field, every problem reported at its line.
 
 use super::*;
 use crate::decode::{Ctx, Fields};
 use crate::diag::Diagnostic;
 use crate::yaml::{self, Node, Value};
+use std::borrow::Cow;
 
 pub(crate) const TOP_KEYS: [&str; 18] = [
     "id",
@@ -44,14 +45,13 @@ impl gray_matter::engine::Engine for Unparsed {
 /// A file split into its front matter and body.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Split<'a> {
-    /// The YAML text between the `---` lines.
-    pub matter: String,
+    /// The YAML text between the `---` lines (borrowed from the file unless it has CRs).
+    pub matter: Cow<'a, str>,
     /// The file line the YAML text starts on, less one (add it to the YAML's 1-based lines).
     pub matter_offset: usize,
     pub body: String,
     /// The file line the body starts on.
     pub body_line: usize,
-    _text: std::marker::PhantomData<&'a str>,
 }
 
 /// Decodes UTF-8 and splits off the front matter, or says what is wrong with the file as a whole.
@@ -84,23 +84,43 @@ pub fn split_front_matter<'a>(file: &str, bytes: &'a [u8]) -> Result<Split<'a>, 
             .with_hint("end the front matter with a line holding only `---`"));
     };
     let close_line = close + 2;
-    let parsed = gray_matter::Matter::<Unparsed>::new().parse::<gray_matter::Pod>(text).map_err(|e| {
-        Diagnostic::error(file, Pos::file(), "no-front-matter", format!("cannot split the front matter: {e}"))
-    })?;
     let after_first = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
-    // gray_matter trims the front matter, so it starts at the first non-blank character after the
+    let (matter, body) = if text.contains('\r') {
+        // gray_matter rebuilds both halves line by line, turning CRLF into LF.
+        let parsed = gray_matter::Matter::<Unparsed>::new().parse::<gray_matter::Pod>(text).map_err(|e| {
+            Diagnostic::error(file, Pos::file(), "no-front-matter", format!("cannot split the front matter: {e}"))
+        })?;
+        (Cow::Owned(parsed.matter), parsed.content)
+    } else {
+        // Without a CR, gray_matter's halves are slices of the text: the matter trimmed, the body
+        // without leading blank lines and its last newline. Cutting them out directly saves the
+        // copies (~10 % of a whole `check`).
+        let (close_start, close_end) = close_line_span(text, after_first);
+        let body = &text[close_end..];
+        let body = body.strip_suffix('\n').unwrap_or(body).trim_start_matches('\n');
+        (Cow::Borrowed(text[after_first..close_start].trim()), body.to_string())
+    };
+    // The front matter is trimmed, so it starts at the first non-blank character after the
     // opening line (searching for the matter's text instead cost ~10 % of a whole `check`).
     let rest = &text[after_first..];
     let matter_start =
-        if parsed.matter.is_empty() { after_first } else { after_first + (rest.len() - rest.trim_start().len()) };
+        if matter.is_empty() { after_first } else { after_first + (rest.len() - rest.trim_start().len()) };
     let matter_offset = text[..matter_start].matches('\n').count();
-    Ok(Split {
-        matter: parsed.matter,
-        matter_offset,
-        body: parsed.content,
-        body_line: close_line + 1,
-        _text: std::marker::PhantomData,
-    })
+    Ok(Split { matter, matter_offset, body, body_line: close_line + 1 })
+}
+
+/// Where the closing `---` line starts and where the line after it starts, in a text without CRs
+/// that is known to have one after the line starting at `from`.
+fn close_line_span(text: &str, from: usize) -> (usize, usize) {
+    let mut start = from;
+    while start < text.len() {
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i + 1);
+        if text[start..end].trim_end() == "---" {
+            return (start, end);
+        }
+        start = end;
+    }
+    (text.len(), text.len())
 }
 
 /// Splits a file and parses its front matter into a YAML tree, or gives the one diagnostic that
@@ -512,6 +532,31 @@ mod tests {
         assert!(got.contains(&("unknown-key", 8)), "{got:?}");
         assert!(got.contains(&("bad-value", 14)), "{got:?}");
         assert!(got.contains(&("time-without-offset", 15)), "{got:?}");
+    }
+
+    #[test]
+    fn splits_as_gray_matter_does() {
+        let texts = [
+            "---\nid: X\n---\n## Body\n",
+            "---  \n\n  id: X  \n\n---   \n\n\nBody\n\n",
+            "---\n---\n",
+            "---\n\n---",
+            "---\nid: X\n---\nno newline",
+            "---\nid: X\n---\n\n",
+            "---\nid: X\n---\nA\n---\nB ---\n\n\n",
+            "---\n\u{a0}id: X\u{2003}\n---\n\u{a0}\nBody",
+            "---\r\nid: X\r\n---\r\n\r\nBody\r\nmore\r\n",
+            "---\nid: X\r\n---\nBody\rmore\n",
+        ];
+        for text in texts {
+            let split = split_front_matter("x.md", text.as_bytes()).unwrap();
+            let gray = gray_matter::Matter::<Unparsed>::new().parse::<gray_matter::Pod>(text).unwrap();
+            assert_eq!(
+                (split.matter.as_ref(), split.body.as_str()),
+                (gray.matter.as_str(), gray.content.as_str()),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
