@@ -86,7 +86,7 @@ impl Ctx {
     }
 
     /// A list of items; a lone scalar is reported as the wrong type.
-    pub fn list<'n>(&mut self, node: &'n Node, what: &str) -> &'n [Node] {
+    pub fn list<'n>(&mut self, node: &'n Node<'n>, what: &str) -> &'n [Node<'n>] {
         match &node.value {
             Value::Seq(items) => items,
             _ if node.is_null() => &[],
@@ -116,7 +116,7 @@ impl Ctx {
     }
 
     /// A mapping's entries, with keys checked to be strings and unique.
-    pub fn map<'n>(&mut self, node: &'n Node, what: &str) -> Option<Fields<'n>> {
+    pub fn map<'n>(&mut self, node: &'n Node<'n>, what: &str) -> Option<Fields<'n>> {
         match &node.value {
             Value::Map(entries) => {
                 let mut seen: Vec<&str> = Vec::new();
@@ -213,14 +213,14 @@ pub fn parse_time(text: &str) -> Result<DateTime<FixedOffset>, TimeError> {
 
 /// The entries of one mapping, handed out by key; whatever is left unread is an unknown key.
 pub struct Fields<'n> {
-    pub node: &'n Node,
-    entries: Vec<(&'n str, &'n Node, &'n Node)>,
+    pub node: &'n Node<'n>,
+    entries: Vec<(&'n str, &'n Node<'n>, &'n Node<'n>)>,
     used: Vec<&'n str>,
 }
 
 impl<'n> Fields<'n> {
     /// The value under `key`, if present (null values count as absent).
-    pub fn get(&mut self, key: &str) -> Option<&'n Node> {
+    pub fn get(&mut self, key: &str) -> Option<&'n Node<'n>> {
         let found = self.entries.iter().find(|(k, _, _)| *k == key)?;
         self.used.push(found.0);
         (!found.2.is_null()).then_some(found.2)
@@ -232,12 +232,12 @@ impl<'n> Fields<'n> {
     }
 
     /// The key node of `key`, for pointing at the key line itself.
-    pub fn key_node(&self, key: &str) -> Option<&'n Node> {
+    pub fn key_node(&self, key: &str) -> Option<&'n Node<'n>> {
         self.entries.iter().find(|(k, _, _)| *k == key).map(|(_, k, _)| *k)
     }
 
     /// All entries in file order, for free-form maps (impact, roles, extra).
-    pub fn all(&mut self) -> Vec<(&'n str, &'n Node, &'n Node)> {
+    pub fn all(&mut self) -> Vec<(&'n str, &'n Node<'n>, &'n Node<'n>)> {
         self.used.extend(self.entries.iter().map(|(k, _, _)| *k));
         self.entries.clone()
     }

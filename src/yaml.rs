@@ -2,6 +2,7 @@
 //! (an alias bomb, a deep nesting) can hang or crash incsite.
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
+use std::borrow::Cow;
 
 mod simple;
 
@@ -10,23 +11,24 @@ pub const MAX_DEPTH: usize = 64;
 /// The most nodes a document may expand to, aliases included.
 pub const MAX_NODES: usize = 200_000;
 
-/// A node and its 1-based line and column in the parsed text.
+/// A node and its 1-based line and column in the parsed text, whose scalars borrow from the text
+/// where they can.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
+pub struct Node<'a> {
     pub line: usize,
     pub col: usize,
-    pub value: Value,
+    pub value: Value<'a>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     /// A scalar as written; `plain` is false for quoted and block scalars, which are always strings.
     Scalar {
-        text: String,
+        text: Cow<'a, str>,
         plain: bool,
     },
-    Seq(Vec<Node>),
-    Map(Vec<(Node, Node)>),
+    Seq(Vec<Node<'a>>),
+    Map(Vec<(Node<'a>, Node<'a>)>),
 }
 
 /// A YAML problem at a 1-based line and column of the parsed text.
@@ -37,10 +39,10 @@ pub struct YamlError {
     pub message: String,
 }
 
-impl Node {
+impl Node<'_> {
     /// True for an empty plain scalar, `~` or `null`.
     pub fn is_null(&self) -> bool {
-        matches!(&self.value, Value::Scalar { text, plain: true } if matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+        matches!(&self.value, Value::Scalar { text, plain: true } if matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL"))
     }
 
     /// The scalar text, for a scalar that is not null.
@@ -55,7 +57,7 @@ impl Node {
     pub fn kind_name(&self) -> &'static str {
         match &self.value {
             _ if self.is_null() => "nothing",
-            Value::Scalar { text, plain: true } if matches!(text.as_str(), "true" | "false") => "a boolean",
+            Value::Scalar { text, plain: true } if matches!(text.as_ref(), "true" | "false") => "a boolean",
             Value::Scalar { text, plain: true } if text.parse::<f64>().is_ok() => "a number",
             Value::Scalar { .. } => "a string",
             Value::Seq(_) => "a list",
@@ -73,13 +75,13 @@ impl Node {
     }
 }
 
-enum Frame {
-    Seq(Node, usize),
-    Map(Node, usize, Option<Node>),
+enum Frame<'a> {
+    Seq(Node<'a>, usize),
+    Map(Node<'a>, usize, Option<Node<'a>>),
 }
 
 /// Parses one YAML document. An empty text yields `Ok(None)`.
-pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
+pub fn parse(text: &str) -> Result<Option<Node<'_>>, YamlError> {
     // Most front matter is plain `key: value` lines, which a direct reader turns into the same
     // tree several times faster than saphyr-parser; anything else goes to saphyr.
     match simple::parse(text) {
@@ -89,7 +91,7 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
 }
 
 /// Parses one YAML document from saphyr-parser's events.
-fn parse_events(text: &str) -> Result<Option<Node>, YamlError> {
+fn parse_events(text: &str) -> Result<Option<Node<'_>>, YamlError> {
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: std::collections::HashMap<usize, Node> = std::collections::HashMap::new();
@@ -133,7 +135,7 @@ fn parse_events(text: &str) -> Result<Option<Node>, YamlError> {
             Event::Scalar(text, style, anchor, _tag) => {
                 nodes += 1;
                 let plain = matches!(style, ScalarStyle::Plain);
-                Some((Node { line, col, value: Value::Scalar { text: text.into_owned(), plain } }, anchor))
+                Some((Node { line, col, value: Value::Scalar { text, plain } }, anchor))
             }
             Event::SequenceStart(anchor, _) => {
                 nodes += 1;
@@ -186,7 +188,7 @@ mod tests {
     use super::*;
     use proptest::arbitrary::Arbitrary;
 
-    fn scalar(node: &Node) -> &str {
+    fn scalar<'a>(node: &'a Node<'a>) -> &'a str {
         node.as_str().unwrap_or("<null>")
     }
 

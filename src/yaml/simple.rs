@@ -5,6 +5,7 @@
 //! indentation, any error — so that [`super::parse`] falls back to the full parser and its messages.
 
 use super::{Node, Value, MAX_DEPTH, MAX_NODES};
+use std::borrow::Cow;
 
 /// One non-blank line: its 1-based number, the column (0-based, in characters) where `text`
 /// starts, and the text without its indentation and trailing spaces.
@@ -22,7 +23,7 @@ struct Reader<'a> {
 }
 
 /// The tree of `text`, or `None` when `text` is not in the subset (or is empty).
-pub fn parse(text: &str) -> Option<Node> {
+pub fn parse(text: &str) -> Option<Node<'_>> {
     if text.bytes().any(|b| b < b' ' && b != b'\n' || b == 0x7f) {
         return None;
     }
@@ -65,13 +66,13 @@ fn col(line: &Line, at: usize) -> usize {
 }
 
 impl<'a> Reader<'a> {
-    fn node(&mut self, line: &Line, at: usize, value: Value) -> Node {
+    fn node(&mut self, line: &Line, at: usize, value: Value<'a>) -> Node<'a> {
         self.nodes += 1;
         Node { line: line.no, col: col(line, at) + 1, value }
     }
 
     /// The block node (a mapping or a list) whose first line is the next line, at `indent`.
-    fn block(&mut self, indent: usize, depth: usize) -> Option<Node> {
+    fn block(&mut self, indent: usize, depth: usize) -> Option<Node<'a>> {
         if depth >= MAX_DEPTH / 2 {
             return None;
         }
@@ -88,7 +89,7 @@ impl<'a> Reader<'a> {
 
     /// A block list whose first `- ` is at the start of `first`. saphyr places a list at its first
     /// `-`, but one at its key's indentation (`key:` then `- item`) at its first item.
-    fn seq(&mut self, first: Line<'a>, depth: usize, indentless: bool) -> Option<Node> {
+    fn seq(&mut self, first: Line<'a>, depth: usize, indentless: bool) -> Option<Node<'a>> {
         let mut items = Vec::new();
         while let Some(&line) = self.lines.get(self.next) {
             if line.indent < first.indent {
@@ -120,7 +121,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A block mapping whose first key starts `first`.
-    fn map(&mut self, first: Line<'a>, depth: usize) -> Option<Node> {
+    fn map(&mut self, first: Line<'a>, depth: usize) -> Option<Node<'a>> {
         let mut entries = Vec::new();
         while let Some(&line) = self.lines.get(self.next) {
             if line.indent < first.indent {
@@ -131,7 +132,7 @@ impl<'a> Reader<'a> {
             }
             let len = key_len(line.text)?;
             self.next += 1;
-            let key = self.node(&line, 0, Value::Scalar { text: line.text[..len].to_string(), plain: true });
+            let key = self.node(&line, 0, Value::Scalar { text: Cow::Borrowed(&line.text[..len]), plain: true });
             let rest = &line.text[len + 1..];
             let value = if rest.is_empty() {
                 // The value is the block below: indented further, or a list at the key's indent.
@@ -155,7 +156,7 @@ impl<'a> Reader<'a> {
 
     /// The value written on `line` from byte `at` to its end: a plain or double-quoted scalar or a
     /// flow list of plain scalars. Nothing may follow it more indented than `parent`.
-    fn inline(&mut self, line: &Line, at: usize, parent: usize, depth: usize) -> Option<Node> {
+    fn inline(&mut self, line: &Line<'a>, at: usize, parent: usize, depth: usize) -> Option<Node<'a>> {
         if self.lines.get(self.next).is_some_and(|next| next.indent > parent) || depth >= MAX_DEPTH / 2 {
             return None;
         }
@@ -166,7 +167,7 @@ impl<'a> Reader<'a> {
                 if inner.contains(['"', '\\']) || inner.chars().any(unsafe_char) {
                     return None;
                 }
-                Value::Scalar { text: inner.to_string(), plain: false }
+                Value::Scalar { text: Cow::Borrowed(inner), plain: false }
             }
             b'[' => {
                 let inner = text[1..].strip_suffix(']')?;
@@ -180,7 +181,7 @@ impl<'a> Reader<'a> {
                             return None;
                         }
                         let node =
-                            self.node(line, offset + lead, Value::Scalar { text: word.to_string(), plain: true });
+                            self.node(line, offset + lead, Value::Scalar { text: Cow::Borrowed(word), plain: true });
                         items.push(node);
                         offset += item.len() + 1;
                     }
@@ -192,7 +193,7 @@ impl<'a> Reader<'a> {
                 if indicator || text.contains(": ") || text.ends_with(':') || text.chars().any(unsafe_char) {
                     return None;
                 }
-                Value::Scalar { text: text.to_string(), plain: true }
+                Value::Scalar { text: Cow::Borrowed(text), plain: true }
             }
         };
         Some(self.node(line, at, value))
