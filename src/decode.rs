@@ -40,13 +40,16 @@ impl Ctx {
 
     /// A string (any non-null scalar). Numbers and booleans are taken as written.
     pub fn string(&mut self, node: &Node, what: &str) -> Option<String> {
-        match node.as_str() {
-            Some(s) => Some(s.to_string()),
-            None => {
-                self.wrong_type(node, what, "a string");
-                None
-            }
+        self.text(node, what).map(str::to_string)
+    }
+
+    /// [`Ctx::string`] without the copy, for values that are parsed further.
+    fn text<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n str> {
+        let text = node.as_str();
+        if text.is_none() {
+            self.wrong_type(node, what, "a string");
         }
+        text
     }
 
     /// A boolean: `true` or `false`.
@@ -74,13 +77,13 @@ impl Ctx {
 
     /// One of a fixed set of words, reported with the allowed values (and a close match) when not.
     pub fn one_of<T: Copy>(&mut self, node: &Node, what: &str, options: &[(&str, T)]) -> Option<T> {
-        let text = self.string(node, what)?;
+        let text = self.text(node, what)?;
         if let Some((_, v)) = options.iter().find(|(name, _)| *name == text) {
             return Some(*v);
         }
         let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
         let d = Diagnostic::error(&self.file, self.pos(node), "bad-value", format!("`{text}` is not a valid {what}"))
-            .suggest(&text, names.iter().copied());
+            .suggest(text, names.iter().copied());
         self.push(d);
         None
     }
@@ -148,7 +151,7 @@ impl Ctx {
 
     /// A date, `YYYY-MM-DD`.
     pub fn date(&mut self, node: &Node, what: &str) -> Option<NaiveDate> {
-        let text = self.string(node, what)?;
+        let text = self.text(node, what)?;
         match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
             Ok(d) => Some(d),
             Err(_) => {
@@ -160,8 +163,8 @@ impl Ctx {
 
     /// An RFC 3339 time with an offset.
     pub fn time(&mut self, node: &Node, what: &str) -> Option<DateTime<FixedOffset>> {
-        let text = self.string(node, what)?;
-        match parse_time(&text) {
+        let text = self.text(node, what)?;
+        match parse_time(text) {
             Ok(t) => Some(t),
             Err(TimeError::NoOffset) => {
                 let d = Diagnostic::error(

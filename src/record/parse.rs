@@ -350,10 +350,10 @@ fn read_timeline(ctx: &mut Ctx, node: &Node, kind: Kind) -> (Vec<Event>, bool) {
 
 /// The fields an event of each kind needs.
 fn check_event_fields(ctx: &mut Ctx, e: &Event) {
-    let file = ctx.file.clone();
     let mut need = |ok: bool, code: &'static str, what: &str| {
         if !ok {
-            ctx.push(Diagnostic::error(&file, e.pos, code, what.to_string()));
+            let d = Diagnostic::error(&ctx.file, e.pos, code, what.to_string());
+            ctx.push(d);
         }
     };
     match e.kind {
