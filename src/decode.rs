@@ -40,13 +40,16 @@ impl Ctx {
 
     /// A string (any non-null scalar). Numbers and booleans are taken as written.
     pub fn string(&mut self, node: &Node, what: &str) -> Option<String> {
-        match node.as_str() {
-            Some(s) => Some(s.to_string()),
-            None => {
-                self.wrong_type(node, what, "a string");
-                None
-            }
+        self.text(node, what).map(str::to_string)
+    }
+
+    /// [`Ctx::string`] without the copy, for values that are parsed further.
+    fn text<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n str> {
+        let text = node.as_str();
+        if text.is_none() {
+            self.wrong_type(node, what, "a string");
         }
+        text
     }
 
     /// A boolean: `true` or `false`.
@@ -74,19 +77,19 @@ impl Ctx {
 
     /// One of a fixed set of words, reported with the allowed values (and a close match) when not.
     pub fn one_of<T: Copy>(&mut self, node: &Node, what: &str, options: &[(&str, T)]) -> Option<T> {
-        let text = self.string(node, what)?;
+        let text = self.text(node, what)?;
         if let Some((_, v)) = options.iter().find(|(name, _)| *name == text) {
             return Some(*v);
         }
         let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
         let d = Diagnostic::error(&self.file, self.pos(node), "bad-value", format!("`{text}` is not a valid {what}"))
-            .suggest(&text, names.iter().copied());
+            .suggest(text, names.iter().copied());
         self.push(d);
         None
     }
 
     /// A list of items; a lone scalar is reported as the wrong type.
-    pub fn list<'n>(&mut self, node: &'n Node, what: &str) -> &'n [Node] {
+    pub fn list<'n>(&mut self, node: &'n Node<'n>, what: &str) -> &'n [Node<'n>] {
         match &node.value {
             Value::Seq(items) => items,
             _ if node.is_null() => &[],
@@ -116,7 +119,7 @@ impl Ctx {
     }
 
     /// A mapping's entries, with keys checked to be strings and unique.
-    pub fn map<'n>(&mut self, node: &'n Node, what: &str) -> Option<Fields<'n>> {
+    pub fn map<'n>(&mut self, node: &'n Node<'n>, what: &str) -> Option<Fields<'n>> {
         match &node.value {
             Value::Map(entries) => {
                 let mut seen: Vec<&str> = Vec::new();
@@ -148,7 +151,7 @@ impl Ctx {
 
     /// A date, `YYYY-MM-DD`.
     pub fn date(&mut self, node: &Node, what: &str) -> Option<NaiveDate> {
-        let text = self.string(node, what)?;
+        let text = self.text(node, what)?;
         match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
             Ok(d) => Some(d),
             Err(_) => {
@@ -160,8 +163,8 @@ impl Ctx {
 
     /// An RFC 3339 time with an offset.
     pub fn time(&mut self, node: &Node, what: &str) -> Option<DateTime<FixedOffset>> {
-        let text = self.string(node, what)?;
-        match parse_time(&text) {
+        let text = self.text(node, what)?;
+        match parse_time(text) {
             Ok(t) => Some(t),
             Err(TimeError::NoOffset) => {
                 let d = Diagnostic::error(
@@ -213,14 +216,14 @@ pub fn parse_time(text: &str) -> Result<DateTime<FixedOffset>, TimeError> {
 
 /// The entries of one mapping, handed out by key; whatever is left unread is an unknown key.
 pub struct Fields<'n> {
-    pub node: &'n Node,
-    entries: Vec<(&'n str, &'n Node, &'n Node)>,
+    pub node: &'n Node<'n>,
+    entries: Vec<(&'n str, &'n Node<'n>, &'n Node<'n>)>,
     used: Vec<&'n str>,
 }
 
 impl<'n> Fields<'n> {
     /// The value under `key`, if present (null values count as absent).
-    pub fn get(&mut self, key: &str) -> Option<&'n Node> {
+    pub fn get(&mut self, key: &str) -> Option<&'n Node<'n>> {
         let found = self.entries.iter().find(|(k, _, _)| *k == key)?;
         self.used.push(found.0);
         (!found.2.is_null()).then_some(found.2)
@@ -232,12 +235,12 @@ impl<'n> Fields<'n> {
     }
 
     /// The key node of `key`, for pointing at the key line itself.
-    pub fn key_node(&self, key: &str) -> Option<&'n Node> {
+    pub fn key_node(&self, key: &str) -> Option<&'n Node<'n>> {
         self.entries.iter().find(|(k, _, _)| *k == key).map(|(_, k, _)| *k)
     }
 
     /// All entries in file order, for free-form maps (impact, roles, extra).
-    pub fn all(&mut self) -> Vec<(&'n str, &'n Node, &'n Node)> {
+    pub fn all(&mut self) -> Vec<(&'n str, &'n Node<'n>, &'n Node<'n>)> {
         self.used.extend(self.entries.iter().map(|(k, _, _)| *k));
         self.entries.clone()
     }

@@ -5,6 +5,10 @@ use incsite::{cmd, site};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// mimalloc: parsing and checking make millions of small allocations.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Incident records in git, checked against your policies and published as a status site.
 #[derive(Debug, Parser)]
 #[command(name = "incsite", version, about)]

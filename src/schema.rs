@@ -153,7 +153,7 @@ pub fn parse(sources: &SchemaSources) -> (Policy, Vec<Diagnostic>) {
 }
 
 /// The list under `key` in a schema file's top-level mapping.
-fn top_list<'n>(ctx: &mut Ctx, root: &'n Option<yaml::Node>, key: &str) -> &'n [yaml::Node] {
+fn top_list<'n>(ctx: &mut Ctx, root: &'n Option<yaml::Node<'n>>, key: &str) -> &'n [yaml::Node<'n>] {
     let Some(root) = root else {
         return &[];
     };
@@ -165,7 +165,7 @@ fn top_list<'n>(ctx: &mut Ctx, root: &'n Option<yaml::Node>, key: &str) -> &'n [
     list
 }
 
-fn load(ctx: &mut Ctx, text: &str) -> Option<yaml::Node> {
+fn load<'t>(ctx: &mut Ctx, text: &'t str) -> Option<yaml::Node<'t>> {
     match yaml::parse(text) {
         Ok(root) => root,
         Err(e) => {

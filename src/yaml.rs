@@ -2,29 +2,33 @@
 //! (an alias bomb, a deep nesting) can hang or crash incsite.
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
+use std::borrow::Cow;
+
+mod simple;
 
 /// The most nested a document may be.
 pub const MAX_DEPTH: usize = 64;
 /// The most nodes a document may expand to, aliases included.
 pub const MAX_NODES: usize = 200_000;
 
-/// A node and its 1-based line and column in the parsed text.
+/// A node and its 1-based line and column in the parsed text, whose scalars borrow from the text
+/// where they can.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
+pub struct Node<'a> {
     pub line: usize,
     pub col: usize,
-    pub value: Value,
+    pub value: Value<'a>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     /// A scalar as written; `plain` is false for quoted and block scalars, which are always strings.
     Scalar {
-        text: String,
+        text: Cow<'a, str>,
         plain: bool,
     },
-    Seq(Vec<Node>),
-    Map(Vec<(Node, Node)>),
+    Seq(Vec<Node<'a>>),
+    Map(Vec<(Node<'a>, Node<'a>)>),
 }
 
 /// A YAML problem at a 1-based line and column of the parsed text.
@@ -35,10 +39,10 @@ pub struct YamlError {
     pub message: String,
 }
 
-impl Node {
+impl Node<'_> {
     /// True for an empty plain scalar, `~` or `null`.
     pub fn is_null(&self) -> bool {
-        matches!(&self.value, Value::Scalar { text, plain: true } if matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+        matches!(&self.value, Value::Scalar { text, plain: true } if matches!(text.as_ref(), "" | "~" | "null" | "Null" | "NULL"))
     }
 
     /// The scalar text, for a scalar that is not null.
@@ -53,7 +57,7 @@ impl Node {
     pub fn kind_name(&self) -> &'static str {
         match &self.value {
             _ if self.is_null() => "nothing",
-            Value::Scalar { text, plain: true } if matches!(text.as_str(), "true" | "false") => "a boolean",
+            Value::Scalar { text, plain: true } if matches!(text.as_ref(), "true" | "false") => "a boolean",
             Value::Scalar { text, plain: true } if text.parse::<f64>().is_ok() => "a number",
             Value::Scalar { .. } => "a string",
             Value::Seq(_) => "a list",
@@ -71,13 +75,23 @@ impl Node {
     }
 }
 
-enum Frame {
-    Seq(Node, usize),
-    Map(Node, usize, Option<Node>),
+enum Frame<'a> {
+    Seq(Node<'a>, usize),
+    Map(Node<'a>, usize, Option<Node<'a>>),
 }
 
 /// Parses one YAML document. An empty text yields `Ok(None)`.
-pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
+pub fn parse(text: &str) -> Result<Option<Node<'_>>, YamlError> {
+    // Most front matter is plain `key: value` lines, which a direct reader turns into the same
+    // tree several times faster than saphyr-parser; anything else goes to saphyr.
+    match simple::parse(text) {
+        Some(root) => Ok(Some(root)),
+        None => parse_events(text),
+    }
+}
+
+/// Parses one YAML document from saphyr-parser's events.
+fn parse_events(text: &str) -> Result<Option<Node<'_>>, YamlError> {
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: std::collections::HashMap<usize, Node> = std::collections::HashMap::new();
@@ -121,7 +135,7 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
             Event::Scalar(text, style, anchor, _tag) => {
                 nodes += 1;
                 let plain = matches!(style, ScalarStyle::Plain);
-                Some((Node { line, col, value: Value::Scalar { text: text.into_owned(), plain } }, anchor))
+                Some((Node { line, col, value: Value::Scalar { text, plain } }, anchor))
             }
             Event::SequenceStart(anchor, _) => {
                 nodes += 1;
@@ -172,8 +186,9 @@ pub fn parse(text: &str) -> Result<Option<Node>, YamlError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::arbitrary::Arbitrary;
 
-    fn scalar(node: &Node) -> &str {
+    fn scalar<'a>(node: &'a Node<'a>) -> &'a str {
         node.as_str().unwrap_or("<null>")
     }
 
@@ -218,6 +233,88 @@ mod tests {
         let e = parse(&text).unwrap_err();
         assert!(e.message.contains("nested"), "{e:?}");
     }
+
+    /// The direct reader, where it takes a text at all, gives saphyr's tree exactly.
+    fn same_as_saphyr(text: &str) -> bool {
+        let fast = simple::parse(text);
+        if let Some(fast) = &fast {
+            assert_eq!(Ok(Some(fast.clone())), parse_events(text), "{text:?}");
+        }
+        fast.is_some()
+    }
+
+    #[test]
+    fn direct_reader_matches_saphyr() {
+        let taken = [
+            "id: INC-1\ntitle: \"Checkout down\"\nseverity: SEV-1\n",
+            "a: b\nlist:\n  - x\n  - \"y z\"\n  - at: 2026-03-04T09:12:00Z\n    event: started\n    text: \"é, ü: ok\"\n  - k: v\nc: d",
+            "a:\n- x\n- y\nb:\n  c:\n    d: [e, f g, h.i/j]\n  e: []\n  f: [ ]\n",
+            "roles:\n  ic: Alice Émile\n  resolver: [Bob, Carol]\ncauses: [x]\nurl: https://example.com/a?b=c\n",
+            "a:   spaced   out   \nb: \"  inner  \"\nc: \"\"\nd: x]y,z{",
+            "- a\n- b: c\n  d: e\n-   f: g\n    h: i\n",
+            "k: ~\nn: null\nt: true\nx: 1.5\n",
+            "a: é[x]\nb:\n    - x\n    -    y\n",
+        ];
+        for text in taken {
+            assert!(same_as_saphyr(text), "not taken: {text:?}");
+        }
+        let refused = [
+            "a: b # comment\n",
+            "a: &x 1\nb: *x\n",
+            "a: |\n  text\n",
+            "a: \"multi\n  line\"\n",
+            "a: plain\n  continued\n",
+            "a: \"esc\\n\"\n",
+            "a: {b: c}\n",
+            "a:\nb: c\n",
+            "a: b: c\n",
+            "a:\tb\n",
+            "a: b\n b: c\n",
+            "- a\nb: c\n",
+            "a: [b, ]\n",
+            "a: [\"b\"]\n",
+            "a: -1\n",
+            "? a\n: b\n",
+            "a: 'b'\n",
+            "\"a\": b\n",
+            "a: b\n---\nc: d\n",
+            "a: b\n...\n",
+            "%YAML 1.2\n---\na: b\n",
+            "just text\n",
+            "",
+        ];
+        for text in refused {
+            assert!(!same_as_saphyr(text), "taken: {text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn direct_reader_never_differs(parts in proptest::collection::vec(proptest::sample::select(&[
+            "a", "b c", "é", "-", "- ", ":", ": ", "\n", "\n  ", "\n    ", "\n- ", "\n  - ", " ", "  ", "\"", "[",
+            "]", ", ", ",", "#", "x:", "key: ", "2026-03-04T09:12:00Z", "'", "{", "}", "~", "&", "*", "|", ".", "\t",
+        ][..]), 0..40)) {
+            same_as_saphyr(&parts.concat());
+        }
+
+        #[test]
+        fn direct_reader_never_differs_on_records(edits in proptest::collection::vec(
+            (proptest::sample::Index::arbitrary(), proptest::sample::select(&[
+                " ", "  ", "\n", "\n  ", "- ", "-", ":", ": ", "\"", "[", "]", ",", "#", "é", "x", "",
+            ][..])), 1..5)) {
+            let mut text = RECORD.to_string();
+            for (at, insert) in edits {
+                let mut i = at.index(text.len() + 1);
+                while !text.is_char_boundary(i) {
+                    i -= 1;
+                }
+                text.insert_str(i, insert);
+            }
+            same_as_saphyr(&text);
+        }
+    }
+
+    const RECORD: &str = "id: INC-1\ntitle: \"Checkout down\"\nseverity: SEV-1\nimpact:\n  checkout-api: major\nroles:\n  ic: Alice\n  resolver: [Bob, Carol]\ntimeline:\n  - at: 2026-03-04T09:12:00Z\n    event: started\n  - at: 2026-03-04T09:15:00Z\n    event: update\n    text: \"We are on it.\"\naction_items:\n- title: Canary\n  due: 2026-03-18\n";
 
     #[test]
     fn small_aliases_work() {

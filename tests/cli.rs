@@ -39,9 +39,9 @@ fn to_json(node: &Node) -> Value {
         _ if node.is_null() => Value::Null,
         Yaml::Scalar { text, plain: true } if text == "true" || text == "false" => Value::Bool(text == "true"),
         Yaml::Scalar { text, plain: true } if text.parse::<f64>().is_ok() => {
-            serde_json::from_str::<Value>(text).unwrap_or_else(|_| Value::String(text.clone()))
+            serde_json::from_str::<Value>(text).unwrap_or_else(|_| Value::String(text.to_string()))
         }
-        Yaml::Scalar { text, .. } => Value::String(text.clone()),
+        Yaml::Scalar { text, .. } => Value::String(text.to_string()),
         Yaml::Seq(items) => Value::Array(items.iter().map(to_json).collect()),
         Yaml::Map(entries) => Value::Object(
             entries.iter().map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), to_json(v))).collect(),

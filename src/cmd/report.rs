@@ -95,6 +95,9 @@ pub fn run(root: &Path, args: &Args) -> Result<u8> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     super::check::ignore_broken_pipe(out.write_all(text.as_bytes()).and_then(|()| out.flush()))?;
+    // The process ends next: freeing the site's and the view's many small allocations one by one
+    // would only cost time (~5 % of a report's instructions).
+    std::mem::forget((site, view, report));
     Ok(0)
 }
 

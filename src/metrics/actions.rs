@@ -105,9 +105,13 @@ pub(super) fn actions(incidents: &[&Incident], now: DateTime<Utc>) -> ActionFigu
 /// The number of items open at the end of each week, and on `today`.
 fn open_over_time(spans: &[(NaiveDate, Option<NaiveDate>)], today: NaiveDate) -> Vec<OpenPoint> {
     let Some(first) = spans.iter().map(|s| s.0).min() else { return Vec::new() };
-    let open_on = |day: NaiveDate| {
-        spans.iter().filter(|(opened, closed)| *opened <= day && closed.is_none_or(|c| c > day)).count()
-    };
+    // Open on `day`: opened by then, less those also closed by then (opened and closed by `day`
+    // is the later of the two by `day`), counted by binary search in sorted days.
+    let mut opened: Vec<NaiveDate> = spans.iter().map(|s| s.0).collect();
+    let mut gone: Vec<NaiveDate> = spans.iter().filter_map(|&(o, c)| c.map(|c| c.max(o))).collect();
+    opened.sort_unstable();
+    gone.sort_unstable();
+    let open_on = |day: NaiveDate| opened.partition_point(|&d| d <= day) - gone.partition_point(|&d| d <= day);
     let mut points = Vec::new();
     let mut sunday = first + Days::new(u64::from(6 - first.weekday().num_days_from_monday()));
     while sunday < today {
@@ -140,5 +144,22 @@ mod tests {
                 .map(|(a, b): (String, usize)| (a, b))
         );
         assert!(open_over_time(&[], d("2026-03-18")).is_empty());
+    }
+
+    #[test]
+    fn open_items_match_a_direct_count() {
+        // Including an item closed before it opened (a typo in `done_on`), which is never open.
+        let spans = [
+            (d("2026-01-05"), Some(d("2026-02-01"))),
+            (d("2026-01-20"), None),
+            (d("2026-02-10"), Some(d("2026-01-01"))),
+            (d("2026-01-11"), Some(d("2026-01-11"))),
+            (d("2026-03-01"), Some(d("2026-03-08"))),
+        ];
+        let today = d("2026-03-20");
+        for point in open_over_time(&spans, today) {
+            let direct = spans.iter().filter(|(o, c)| *o <= point.date && c.is_none_or(|c| c > point.date)).count();
+            assert_eq!(point.open, direct, "{}", point.date);
+        }
     }
 }
