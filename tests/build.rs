@@ -252,7 +252,12 @@ fn a_failed_build_exits_1_and_leaves_the_previous_output() {
         .stdout(predicates::str::contains("broken.md"))
         .stderr(predicates::str::contains("not building"));
     assert_eq!(tree(&out), before, "the previous output is untouched");
-    let leftovers: Vec<String> = std::fs::read_dir(&root)
+    assert_no_leftovers(&root);
+}
+
+/// No temporary or set-aside output folder is left next to the output.
+fn assert_no_leftovers(root: &Path) {
+    let leftovers: Vec<String> = std::fs::read_dir(root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains(".tmp-") || n.contains(".old-"))
@@ -260,8 +265,9 @@ fn a_failed_build_exits_1_and_leaves_the_previous_output() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
-/// Pages are written as they render: a template that fails on the incident pages (rendered after
-/// the lists) must still leave the previous site whole and nothing half-written beside it.
+/// Pages are written as they render: a template that fails on the incident pages (rendered while
+/// other pages are already written) must still leave the previous site whole and nothing
+/// half-written beside it.
 #[test]
 fn a_render_failure_midway_leaves_the_previous_output_and_no_partial_folder() {
     let (_guard, root) = fixture("basic");
@@ -272,12 +278,7 @@ fn a_render_failure_midway_leaves_the_previous_output_and_no_partial_folder() {
     std::fs::write(root.join("theme/templates/incident.html"), "{{ no_such_value.field }}").unwrap();
     build(&root, &out, &[]).failure().stderr(predicates::str::contains("incident.html"));
     assert_eq!(tree(&out), before, "the previous output is untouched");
-    let leftovers: Vec<String> = std::fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".tmp-") || n.contains(".old-"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_no_leftovers(&root);
 }
 
 #[test]

@@ -397,18 +397,23 @@ mod tests {
         tmp
     }
 
-    #[test]
-    fn a_record_reload_matches_a_full_load() {
+    /// A demo copy and the settings of a public preview of it at a fixed time.
+    fn demo_settings() -> (tempfile::TempDir, Settings) {
         let tmp = demo_copy();
-        let root = tmp.path();
-        let now = DateTime::parse_from_rfc3339("2026-11-23T12:00:00Z").unwrap().to_utc();
         let settings = Settings {
-            root: root.into(),
+            root: tmp.path().into(),
             audience: Audience::Public,
-            now: Some(now),
+            now: Some(DateTime::parse_from_rfc3339("2026-11-23T12:00:00Z").unwrap().to_utc()),
             base_url: "http://x".into(),
             history: None,
         };
+        (tmp, settings)
+    }
+
+    #[test]
+    fn a_record_reload_matches_a_full_load() {
+        let (tmp, settings) = demo_settings();
+        let (root, now) = (tmp.path(), settings.now.unwrap());
         let mut builder = Builder::new(settings);
         builder.build(&Change::Full).unwrap();
         let incidents = root.join("content/incidents");
@@ -442,16 +447,8 @@ mod tests {
 
     #[test]
     fn a_saved_record_renders_its_page_first_then_the_rest_equals_a_full_render() {
-        let tmp = demo_copy();
-        let root = tmp.path();
-        let now = DateTime::parse_from_rfc3339("2026-11-23T12:00:00Z").unwrap().to_utc();
-        let settings = Settings {
-            root: root.into(),
-            audience: Audience::Public,
-            now: Some(now),
-            base_url: "http://x".into(),
-            history: None,
-        };
+        let (tmp, settings) = demo_settings();
+        let (root, now) = (tmp.path(), settings.now.unwrap());
         let mut builder = Builder::new(settings.clone());
         let first = builder.build(&Change::Full).unwrap();
         assert!(!first.partial);
