@@ -289,35 +289,24 @@ struct Api {
     indicator: Indicator,
     /// In Statuspage order: each top-level entry, a group followed by its members.
     components: Vec<Component>,
-    /// Per record of the view (`None` for a cancelled window).
+    /// Per record of the view: `Some` for the records a file lists (made only for those: at
+    /// 10,000 records, the recent 50 and the unresolved, active and upcoming ones).
     incidents: Vec<Option<Incident>>,
+    /// The incidents of `api/v2/incidents.json` and the windows of
+    /// `api/v2/scheduled-maintenances.json`, as indexes into `incidents`.
+    recent_incidents: Vec<usize>,
+    recent_maintenances: Vec<usize>,
 }
 
 pub fn render(view: &View, status: &Status, opts: &Options, pages: &mut Pages) -> Result<()> {
     let api = build(view, status, opts);
     let page = &api.page;
-    let records = &view.records;
     let pick =
         |indexes: &[usize]| -> Vec<&Incident> { indexes.iter().filter_map(|&i| api.incidents[i].as_ref()).collect() };
-
-    // Newest first by start; ties by id. Unresolved / active / upcoming ones always included.
-    let recent = |kind: Kind, always: &[usize]| -> Vec<&Incident> {
-        let mut idx: Vec<usize> =
-            (0..records.len()).filter(|&i| records[i].kind == kind && api.incidents[i].is_some()).collect();
-        let key = |i: usize| api.incidents[i].as_ref().map(|x| (x.started_at.clone(), x.id.clone()));
-        idx.sort_by_key(|&i| std::cmp::Reverse(key(i)));
-        idx.iter()
-            .enumerate()
-            .filter(|(n, i)| *n < RECENT || always.contains(i))
-            .filter_map(|(_, &i)| api.incidents[i].as_ref())
-            .collect()
-    };
-
     let unresolved = pick(&status.active_incidents);
     let active = pick(&status.active_maintenance);
     let upcoming = pick(&status.upcoming_maintenance);
     let in_summary: Vec<&Incident> = active.iter().chain(&upcoming).copied().collect();
-    let ongoing: Vec<usize> = status.active_maintenance.iter().chain(&status.upcoming_maintenance).copied().collect();
 
     let files: Vec<(&str, Vec<u8>)> = vec![
         (
@@ -340,10 +329,7 @@ pub fn render(view: &View, status: &Status, opts: &Options, pages: &mut Pages) -
         ),
         (
             "api/v2/incidents.json",
-            json(
-                "api/v2/incidents.json",
-                &IncidentsFile { page, incidents: recent(Kind::Incident, &status.active_incidents) },
-            )?,
+            json("api/v2/incidents.json", &IncidentsFile { page, incidents: pick(&api.recent_incidents) })?,
         ),
         (
             "api/v2/incidents/unresolved.json",
@@ -353,7 +339,7 @@ pub fn render(view: &View, status: &Status, opts: &Options, pages: &mut Pages) -
             "api/v2/scheduled-maintenances.json",
             json(
                 "api/v2/scheduled-maintenances.json",
-                &MaintenancesFile { page, scheduled_maintenances: recent(Kind::Maintenance, &ongoing) },
+                &MaintenancesFile { page, scheduled_maintenances: pick(&api.recent_maintenances) },
             )?,
         ),
         (
@@ -471,17 +457,30 @@ fn build(view: &View, status: &Status, opts: &Options) -> Api {
         }
     }
 
-    let incidents: Vec<Option<Incident>> = view
-        .records
-        .iter()
-        .zip(timings)
-        .map(|(record, timing)| incident(record, timing, now, opts, &page_id, &components, &by_service))
-        .collect();
-
-    let updated_at = incidents
-        .iter()
+    let records = &view.records;
+    let listed: Vec<bool> = records.iter().zip(&timings).map(|(r, t)| listed(r, t, now)).collect();
+    // Newest first by start; ties by id. Unresolved / active / upcoming ones always included.
+    let recent = |kind: Kind, always: &[usize]| -> Vec<usize> {
+        let mut idx: Vec<usize> = (0..records.len()).filter(|&i| records[i].kind == kind && listed[i]).collect();
+        idx.sort_by_cached_key(|&i| std::cmp::Reverse((time(&timings[i].started_at), records[i].id.value.clone())));
+        idx.iter().enumerate().filter(|(n, i)| *n < RECENT || always.contains(i)).map(|(_, &i)| i).collect()
+    };
+    let recent_incidents = recent(Kind::Incident, &status.active_incidents);
+    let ongoing: Vec<usize> = status.active_maintenance.iter().chain(&status.upcoming_maintenance).copied().collect();
+    let recent_maintenances = recent(Kind::Maintenance, &ongoing);
+    let wanted: BTreeSet<usize> = [&recent_incidents, &recent_maintenances, &status.active_incidents, &ongoing]
+        .into_iter()
         .flatten()
-        .map(|i| i.updated_at.clone())
+        .copied()
+        .collect();
+    let mut incidents: Vec<Option<Incident>> = (0..records.len()).map(|_| None).collect();
+    for i in wanted {
+        incidents[i] = incident(&records[i], &timings[i], now, opts, &page_id, &components, &by_service);
+    }
+
+    let updated_at = (0..records.len())
+        .filter(|&i| listed[i])
+        .map(|i| time(&timings[i].updated_at))
         .chain(components.iter().map(|c| c.updated_at.clone()))
         .max()
         .unwrap_or_else(|| time(&epoch));
@@ -493,24 +492,34 @@ fn build(view: &View, status: &Status, opts: &Options) -> Api {
         updated_at,
     };
     let indicator = Indicator { indicator: status.indicator.as_str(), description: status.description.clone() };
-    Api { page, indicator, components, incidents }
+    Api { page, indicator, components, incidents, recent_incidents, recent_maintenances }
+}
+
+/// Whether a record is a Statuspage incident or scheduled maintenance at `now`: not a cancelled
+/// window, nor an incident that has not begun.
+fn listed(record: &Record, timing: &Timing, now: DateTime<Utc>) -> bool {
+    match status::maintenance_phase(record, now) {
+        Some(MaintenancePhase::Cancelled) => false,
+        Some(_) => true,
+        None => timing.started_at <= now,
+    }
 }
 
 /// A record as a Statuspage incident or scheduled maintenance (`None`: a cancelled window, or an
 /// incident that has not begun by `now`).
 fn incident(
     record: &Record,
-    timing: Timing,
+    timing: &Timing,
     now: DateTime<Utc>,
     opts: &Options,
     page_id: &str,
     components: &[Component],
     by_service: &BTreeMap<String, usize>,
 ) -> Option<Incident> {
-    let phase = status::maintenance_phase(record, now);
-    if phase.is_none() && timing.started_at > now {
+    if !listed(record, timing, now) {
         return None;
     }
+    let phase = status::maintenance_phase(record, now);
     let (status_word, impact) = match phase {
         Some(MaintenancePhase::Cancelled) => return None,
         Some(MaintenancePhase::Upcoming) => ("scheduled", "maintenance"),
