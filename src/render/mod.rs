@@ -51,22 +51,21 @@ impl Sink for Mutex<Pages> {
 /// Renders every file of the site into `sink`.
 pub fn render_into(view: &View, opts: &Options, sink: &dyn Sink) -> Result<()> {
     let status = status::compute(view, opts.now);
-    // The machine files (the API's are large at 10,000 records) alongside the pages.
+    // The machine files (the API's are large at 10,000 records) alongside the pages, each handed
+    // on as soon as it is made; the sitemap last, as it lists the pages.
     let (html_paths, machine) = rayon::join(
         || html::render(view, &status, opts, sink),
-        || -> Result<Pages> {
+        || -> Result<()> {
             let mut pages = Pages::new();
             api::render(view, &status, opts, &mut pages)?;
             feeds::render(view, &status, opts, &mut pages)?;
-            Ok(pages)
+            pages.into_iter().try_for_each(|(path, bytes)| sink.put(path, bytes))
         },
     );
-    let mut machine = machine?;
-    feeds::sitemap(opts, &html_paths?, &mut machine);
-    for (path, bytes) in machine {
-        sink.put(path, bytes)?;
-    }
-    Ok(())
+    machine?;
+    let mut sitemap = Pages::new();
+    feeds::sitemap(opts, &html_paths?, &mut sitemap);
+    sitemap.into_iter().try_for_each(|(path, bytes)| sink.put(path, bytes))
 }
 
 /// Renders only the pages of the records at `indexes` (into `view.records`), into memory.
