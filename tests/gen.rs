@@ -8,7 +8,7 @@ mod gen;
 
 use assert_cmd::Command;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Every file under `dir`, relative path → bytes.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -87,11 +87,7 @@ fn records_are_shaped_like_real_ones() {
 
 #[test]
 fn with_git_every_record_has_its_history() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    let mut opts = gen::Options::new(20, 5);
-    opts.git = true;
-    let s = gen::generate(&root, &opts).unwrap();
+    let (_tmp, root, s) = git_site(20, 5);
     let history = incsite::git::history(&root).unwrap();
     let records = files(&root.join("content/incidents"));
     assert_eq!(records.len(), 20);
@@ -107,6 +103,16 @@ fn with_git_every_record_has_its_history() {
 }
 
 /// Runs git in `dir`, returning stdout.
+/// A generated site of `n` records (seed `seed`) with its git history, in a temporary folder.
+fn git_site(n: usize, seed: u64) -> (tempfile::TempDir, PathBuf, gen::Summary) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let mut opts = gen::Options::new(n, seed);
+    opts.git = true;
+    let summary = gen::generate(&root, &opts).unwrap();
+    (tmp, root, summary)
+}
+
 fn git(dir: &Path, args: &[&str]) -> String {
     let out = std::process::Command::new("git")
         .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
@@ -120,11 +126,7 @@ fn git(dir: &Path, args: &[&str]) -> String {
 
 #[test]
 fn the_history_walk_agrees_with_git_log() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    let mut opts = gen::Options::new(40, 9);
-    opts.git = true;
-    gen::generate(&root, &opts).unwrap();
+    let (_tmp, root, _) = git_site(40, 9);
     // Beyond adds and edits: a deletion, a folder moved, a file replaced by a folder, a mode change.
     let records: Vec<String> = files(&root.join("content/incidents")).into_keys().collect();
     git(&root, &["rm", "-q", &format!("content/incidents/{}", records[3])]);
@@ -163,11 +165,7 @@ fn the_history_walk_agrees_with_git_log() {
 
 #[test]
 fn a_generated_site_builds_and_a_log_gets_one_line() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    let mut opts = gen::Options::new(40, 11);
-    opts.git = true;
-    gen::generate(&root, &opts).unwrap();
+    let (tmp, root, _) = git_site(40, 11);
     let out = tmp.path().join("public");
     let run = Command::cargo_bin("incsite")
         .unwrap()
@@ -204,11 +202,7 @@ fn assert_cached_walk_is_exact(root: &Path, cache: &Path) -> serde_json::Value {
 
 #[test]
 fn a_cached_walk_equals_an_uncached_one_after_new_merged_and_rewritten_commits() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    let mut opts = gen::Options::new(30, 4);
-    opts.git = true;
-    gen::generate(&root, &opts).unwrap();
+    let (_tmp, root, _) = git_site(30, 4);
     let cache = root.join(".git/incsite/history-v1");
     let records: Vec<String> =
         files(&root.join("content/incidents")).into_keys().map(|k| format!("content/incidents/{k}")).collect();
@@ -255,11 +249,7 @@ fn a_cached_walk_equals_an_uncached_one_after_new_merged_and_rewritten_commits()
 
 #[test]
 fn a_broken_or_unwritable_cache_is_ignored() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    let mut opts = gen::Options::new(10, 6);
-    opts.git = true;
-    gen::generate(&root, &opts).unwrap();
+    let (_tmp, root, _) = git_site(10, 6);
     let cache = root.join(".git/incsite/history-v1");
     let want = history_json(&root);
     let full = std::fs::read(&cache).unwrap();
@@ -299,11 +289,7 @@ fn a_broken_or_unwritable_cache_is_ignored() {
 
 #[test]
 fn a_linked_worktree_shares_the_repository_s_cache() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    let mut opts = gen::Options::new(10, 8);
-    opts.git = true;
-    gen::generate(&root, &opts).unwrap();
+    let (tmp, root, _) = git_site(10, 8);
     let other = tmp.path().join("other");
     git(&root, &["worktree", "add", "-q", "-b", "other", other.to_str().unwrap()]);
     let want = history_json(&other);
