@@ -40,7 +40,7 @@ pub fn render(view: &View, status: &Status, opts: &Options, sink: &dyn Sink) -> 
     let paths = std::sync::Mutex::new(Vec::new());
     let put = |(path, html): (String, String)| -> Result<()> {
         let html = if opts.live_reload { inject_live_reload(html) } else { html };
-        paths.lock().map_err(|_| anyhow!("a render thread failed"))?.push(path.clone());
+        paths.lock().unwrap_or_else(|e| e.into_inner()).push(path.clone());
         sink.put(path, html.into_bytes())
     };
 
@@ -65,7 +65,7 @@ pub fn render(view: &View, status: &Status, opts: &Options, sink: &dyn Sink) -> 
     for (name, bytes) in &theme.statics {
         sink.put(format!("static/{name}"), bytes.clone())?;
     }
-    paths.into_inner().map_err(|_| anyhow!("a render thread failed"))
+    Ok(paths.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
 
 /// Renders only the pages of the records at `indexes` (into `view.records`) into `sink`: what

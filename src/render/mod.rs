@@ -43,7 +43,7 @@ pub trait Sink: Sync {
 /// Files kept in memory.
 impl Sink for Mutex<Pages> {
     fn put(&self, path: String, bytes: Vec<u8>) -> Result<()> {
-        self.lock().map_err(|_| anyhow::anyhow!("a render thread failed"))?.insert(path, bytes);
+        self.lock().unwrap_or_else(|e| e.into_inner()).insert(path, bytes);
         Ok(())
     }
 }
@@ -72,12 +72,12 @@ pub fn render_into(view: &View, opts: &Options, sink: &dyn Sink) -> Result<()> {
 pub fn render_records(view: &View, opts: &Options, indexes: &[usize]) -> Result<Pages> {
     let pages = Mutex::new(Pages::new());
     html::record_pages(view, opts, indexes, &pages)?;
-    pages.into_inner().map_err(|_| anyhow::anyhow!("a render thread failed"))
+    Ok(pages.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
 
 /// Renders every file of the site into memory.
 pub fn render(view: &View, opts: &Options) -> Result<Pages> {
     let pages = Mutex::new(Pages::new());
     render_into(view, opts, &pages)?;
-    pages.into_inner().map_err(|_| anyhow::anyhow!("a render thread failed"))
+    Ok(pages.into_inner().unwrap_or_else(|e| e.into_inner()))
 }

@@ -200,7 +200,7 @@ impl Builder {
         let view = self.view()?;
         let sink = Cancellable { pages: Mutex::new(Pages::new()), cancel };
         match render::render_into(&view, &self.options(now), &sink) {
-            Ok(()) => Ok(Some(sink.pages.into_inner().map_err(|_| anyhow::anyhow!("a render thread failed"))?)),
+            Ok(()) => Ok(Some(sink.pages.into_inner().unwrap_or_else(|e| e.into_inner()))),
             Err(_) if cancel.load(Ordering::SeqCst) => Ok(None),
             Err(e) => Err(e),
         }
