@@ -179,19 +179,20 @@ impl Site {
     /// [`Site::view`] for a caller that needs the site no more (`build`): records no one else
     /// holds are filtered in place instead of copied, so memory holds one set of records.
     pub fn into_view(self, audience: Audience) -> View {
-        let hidden = hidden_ids(&self);
         let records = match audience {
             Audience::Internal => self.records,
-            Audience::Public => self
-                .records
-                .into_iter()
-                .filter(|r| r.is_public())
-                .map(|r| {
-                    let mut r = Arc::unwrap_or_clone(r);
-                    make_public(&mut r, &hidden);
-                    Arc::new(r)
-                })
-                .collect(),
+            Audience::Public => {
+                let hidden = hidden_ids(&self);
+                self.records
+                    .into_iter()
+                    .filter(|r| r.is_public())
+                    .map(|r| {
+                        let mut r = Arc::unwrap_or_clone(r);
+                        make_public(&mut r, &hidden);
+                        Arc::new(r)
+                    })
+                    .collect()
+            }
         };
         View { audience, config: self.config, policy: self.policy, records, runbooks: self.runbooks }
     }

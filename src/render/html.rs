@@ -39,9 +39,8 @@ pub fn render(view: &View, status: &Status, opts: &Options, sink: &dyn Sink) -> 
     let r = Renderer { theme: &theme, shared: &shared };
     let paths = std::sync::Mutex::new(Vec::new());
     let put = |(path, html): (String, String)| -> Result<()> {
-        let html = if opts.live_reload { inject_live_reload(html) } else { html };
         paths.lock().unwrap_or_else(|e| e.into_inner()).push(path.clone());
-        sink.put(path, html.into_bytes())
+        sink.put(path, finished(opts, html))
     };
 
     // The site-wide pages are each rendered on one thread (the tracker and the lists take long
@@ -76,9 +75,14 @@ pub fn record_pages(view: &View, opts: &Options, indexes: &[usize], sink: &dyn S
     let r = Renderer { theme: &theme, shared: &shared };
     indexes.par_iter().try_for_each(|&i| {
         let (path, html) = incident::page(&r, i)?;
-        let html = if opts.live_reload { inject_live_reload(html) } else { html };
-        sink.put(path, html.into_bytes())
+        sink.put(path, finished(opts, html))
     })
+}
+
+/// A rendered page as the file to write: with the live-reload script in serve mode.
+fn finished(opts: &Options, html: String) -> Vec<u8> {
+    let html = if opts.live_reload { inject_live_reload(html) } else { html };
+    html.into_bytes()
 }
 
 /// Puts the live-reload script just before `</body>` (or at the end when there is none).
