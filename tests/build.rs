@@ -350,6 +350,41 @@ fn a_site_theme_overrides_built_in_files_one_by_one() {
 }
 
 #[test]
+fn list_rows_are_right_at_every_depth_whatever_the_row_template_or_the_records_hold() {
+    // Rows are rendered once and copied for each folder depth with a mark standing for `root`
+    // (U+FFFF); a record holding that character, or a row template that tests `root`, must not
+    // change what the lists say.
+    let (_guard, root) = fixture("basic");
+    let record = root.join("content/incidents/2026/2026-03-20-web-slow.md");
+    let text = std::fs::read_to_string(&record).unwrap();
+    std::fs::write(&record, text.replace("title: Dashboard loading slowly", "title: \"Dashboard \\uFFFF slowly\""))
+        .unwrap();
+    let out = root.join("public");
+    build(&root, &out, &[]).success();
+    let list = read(&out, "incidents/index.html");
+    assert!(list.contains("<a href=\"../incidents/INC-2026-0003/\">Dashboard \u{FFFF} slowly</a>"), "{list}");
+    let filtered = read(&out, "incidents/severity/SEV-2/index.html");
+    assert!(filtered.contains("<a href=\"../../../incidents/INC-2026-0003/\">Dashboard \u{FFFF} slowly</a>"));
+
+    std::fs::create_dir_all(root.join("theme/templates")).unwrap();
+    std::fs::write(
+        root.join("theme/templates/incident_row.html"),
+        "<li class=\"{% if root == '../' %}shallow{% else %}deep{% endif %}\"><a href=\"{{ root }}{{ card.url }}\">{{ card.id }}</a></li>",
+    )
+    .unwrap();
+    build(&root, &out, &[]).success();
+    let list = read(&out, "incidents/index.html");
+    assert!(
+        list.contains("<li class=\"shallow\"><a href=\"../incidents/INC-2026-0001/\">INC-2026-0001</a></li>"),
+        "{list}"
+    );
+    assert!(!list.contains("deep"));
+    let filtered = read(&out, "incidents/severity/SEV-1/index.html");
+    assert!(filtered.contains("<li class=\"deep\"><a href=\"../../../incidents/INC-2026-0001/\">"), "{filtered}");
+    assert!(!filtered.contains("shallow"));
+}
+
+#[test]
 fn fixture_pages_say_what_they_must() {
     let (_guard, root) = fixture("basic");
     let out = root.join("public");

@@ -157,11 +157,49 @@ impl Renderer<'_> {
             .with_context(|| format!("cannot render the list row of {}", card.id))
     }
 
-    /// Every record's row, in `view.records` order, for pages whose way to the root is `root`.
-    fn rows(&self, root: &str) -> Result<Vec<String>> {
-        (0..self.shared.view.records.len()).into_par_iter().map(|i| self.row(self.shared.card(i), root)).collect()
+    /// Every record's row, in `view.records` order, for pages at each of `roots` (ways to the
+    /// site's root): `rows[k][i]` is record `i`'s row at `roots[k]`.
+    ///
+    /// A row is rendered once, with [`ROOT_MARK`] as its root, and copied for each root with the
+    /// mark replaced. That is exact when the mark can only have come from `root`: the escaping
+    /// never makes it, so it is checked that the record's own values do not hold it, and that the
+    /// first record's row comes out the same both ways (which catches a theme that holds the mark
+    /// or tests `root` in its row template). Otherwise rows are rendered at each root.
+    fn rows(&self, roots: &[String]) -> Result<Vec<Vec<String>>> {
+        let n = self.shared.view.records.len();
+        let direct = |i: usize| -> Result<Vec<String>> {
+            roots.iter().map(|root| self.row(self.shared.card(i), root)).collect()
+        };
+        let marked = |i: usize| -> Result<Vec<String>> {
+            let row = self.row(self.shared.card(i), ROOT_MARK)?;
+            Ok(roots.iter().map(|root| row.replace(ROOT_MARK, root)).collect())
+        };
+        let shared_render = roots.len() > 1 && n > 0 && direct(0)? == marked(0)?;
+        let per_record: Vec<Vec<String>> = (0..n)
+            .into_par_iter()
+            .map(|i| {
+                let card = self.shared.card(i);
+                let clean = serde_json::to_string(card).is_ok_and(|json| !json.contains(ROOT_MARK));
+                if shared_render && clean {
+                    marked(i)
+                } else {
+                    direct(i)
+                }
+            })
+            .collect::<Result<_>>()?;
+        let mut rows: Vec<Vec<String>> = roots.iter().map(|_| Vec::with_capacity(n)).collect();
+        for record_rows in per_record {
+            for (k, row) in record_rows.into_iter().enumerate() {
+                rows[k].push(row);
+            }
+        }
+        Ok(rows)
     }
 }
+
+/// Stands for `root` in a row rendered once for pages at several depths ([`Renderer::rows`]): a
+/// noncharacter, which no page text has a reason to hold.
+const ROOT_MARK: &str = "\u{FFFF}";
 
 /// The output path of the page for addresses that have none.
 const NOT_FOUND: &str = "404.html";

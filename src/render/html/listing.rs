@@ -184,14 +184,10 @@ pub fn pages(r: &Renderer, put: &(dyn Fn((String, String)) -> Result<()> + Sync)
 
     let total = records.len();
     // The list and the filter pages are one and three folders deep: one set of rows for each.
-    let mut rows: HashMap<String, Vec<String>> = HashMap::new();
-    for spec in &specs {
-        let root = r.root(&spec.path);
-        if let std::collections::hash_map::Entry::Vacant(slot) = rows.entry(root) {
-            let rendered = r.rows(slot.key())?;
-            slot.insert(rendered);
-        }
-    }
+    let mut roots: Vec<String> = specs.iter().map(|spec| r.root(&spec.path)).collect();
+    roots.sort();
+    roots.dedup();
+    let rows: HashMap<String, Vec<String>> = roots.clone().into_iter().zip(r.rows(&roots)?).collect();
     specs
         .into_par_iter()
         .map(|spec| -> Result<()> {
