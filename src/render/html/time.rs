@@ -1,7 +1,7 @@
 //! Times and durations for people: in the site's time zone with the zone named, relative to the
 //! build's "now" (never the reader's clock: the page is static), and compact durations.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
@@ -44,12 +44,17 @@ impl Clock {
     pub fn time<Z: TimeZone>(&self, t: &DateTime<Z>) -> Time {
         let local = t.with_timezone(&self.tz);
         let utc = t.with_timezone(&Utc);
+        // By hand rather than with strftime patterns, which are parsed anew on every call (a page
+        // shows dozens of times).
+        let date = day_month_year(local.date_naive());
+        let clock = format!("{:02}:{:02}", local.hour(), local.minute());
+        let zone = local.offset().to_string();
         Time {
             iso: utc.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-            text: local.format("%-d %b %Y, %H:%M %Z").to_string(),
-            date: local.format("%-d %b %Y").to_string(),
-            clock: local.format("%H:%M").to_string(),
-            zone: local.format("%Z").to_string(),
+            text: format!("{date}, {clock} {zone}"),
+            date,
+            clock,
+            zone,
             rel: relative((utc - self.now).num_seconds()),
         }
     }
@@ -62,12 +67,26 @@ impl Clock {
             -1 => "yesterday".to_string(),
             _ => relative(days * 86_400),
         };
-        Date { iso: d.format("%Y-%m-%d").to_string(), text: d.format("%-d %b %Y").to_string(), rel }
+        Date { iso: format!("{}-{:02}-{:02}", year(d), d.month(), d.day()), text: day_month_year(d), rel }
     }
 
     /// The build's date in the site's zone.
     pub fn today(&self) -> NaiveDate {
         self.now.with_timezone(&self.tz).date_naive()
+    }
+}
+
+/// "4 Mar 2026" (strftime's `%-d %b %Y`).
+fn day_month_year(d: NaiveDate) -> String {
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize % 12], year(d))
+}
+
+/// The year as strftime's `%Y` writes it: four digits, with a sign beyond 0–9999.
+fn year(d: NaiveDate) -> String {
+    match d.year() {
+        y @ 0..=9999 => format!("{y:04}"),
+        _ => d.format("%Y").to_string(),
     }
 }
 
@@ -144,5 +163,25 @@ mod tests {
         assert_eq!(shown.rel, "2 hours ago");
         let summer = DateTime::parse_from_rfc3339("2026-07-04T09:12:00Z").unwrap();
         assert_eq!(clock.time(&summer).text, "4 Jul 2026, 11:12 CEST");
+    }
+
+    #[test]
+    fn formatted_as_strftime_would() {
+        let now = DateTime::parse_from_rfc3339("2026-03-04T12:00:00Z").unwrap().with_timezone(&Utc);
+        for zone in ["Europe/Berlin", "America/St_Johns", "Asia/Kolkata", "UTC"] {
+            let clock = Clock { tz: zone.parse().unwrap(), now };
+            for t in ["0999-01-09T05:07:00Z", "2026-12-31T23:59:59Z", "2026-10-25T01:30:00Z", "9999-06-01T00:00:00Z"] {
+                let t = DateTime::parse_from_rfc3339(t).unwrap();
+                let local = t.with_timezone(&clock.tz);
+                let shown = clock.time(&t);
+                assert_eq!(shown.text, local.format("%-d %b %Y, %H:%M %Z").to_string());
+                assert_eq!(shown.date, local.format("%-d %b %Y").to_string());
+                assert_eq!(shown.clock, local.format("%H:%M").to_string());
+                assert_eq!(shown.zone, local.format("%Z").to_string());
+                let day = clock.date(local.date_naive());
+                assert_eq!(day.iso, local.format("%Y-%m-%d").to_string());
+                assert_eq!(day.text, local.format("%-d %b %Y").to_string());
+            }
+        }
     }
 }
