@@ -9,6 +9,7 @@
 use crate::render::{Pages, Sink};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -55,16 +56,21 @@ impl Staging {
         Ok(Staging { target, tmp, old, files: AtomicUsize::new(0), committed: false })
     }
 
-    /// Writes one file (folders are made as needed; `create_dir_all` tolerates a folder another
-    /// thread just made).
+    /// Writes one file.
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let file = self.file(path)?;
+        std::fs::write(&file, bytes).with_context(|| format!("cannot write {}", file.display()))
+    }
+
+    /// Where the file at `path` goes, its folders made (`create_dir_all` tolerates a folder
+    /// another thread just made), counted.
+    fn file(&self, path: &str) -> Result<PathBuf> {
         let file = self.tmp.join(relative(path)?);
         if let Some(parent) = file.parent() {
             std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        std::fs::write(&file, bytes).with_context(|| format!("cannot write {}", file.display()))?;
         self.files.fetch_add(1, Ordering::Relaxed);
-        Ok(())
+        Ok(file)
     }
 
     /// Adds the marker and swaps the new output in: the old output aside, the new one in, the old
@@ -97,6 +103,14 @@ impl Staging {
 impl Sink for Staging {
     fn put(&self, path: String, bytes: Vec<u8>) -> Result<()> {
         self.write(&path, &bytes)
+    }
+
+    fn put_with(&self, path: String, write: &mut dyn FnMut(&mut dyn Write) -> Result<()>) -> Result<()> {
+        let file = self.file(&path)?;
+        let create = std::fs::File::create(&file).with_context(|| format!("cannot write {}", file.display()))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, create);
+        write(&mut out)?;
+        out.flush().with_context(|| format!("cannot write {}", file.display()))
     }
 }
 

@@ -366,6 +366,16 @@ fn list_rows_are_right_at_every_depth_whatever_the_row_template_or_the_records_h
     let filtered = read(&out, "incidents/severity/SEV-2/index.html");
     assert!(filtered.contains("<a href=\"../../../incidents/INC-2026-0003/\">Dashboard \u{FFFF} slowly</a>"));
 
+    // A list page's months are filled in after rendering through the same mark: a service named
+    // like the placeholder must not be taken for one.
+    let services = root.join("schema/services.yaml");
+    let text = std::fs::read_to_string(&services).unwrap();
+    std::fs::write(&services, text.replace("name: Web App", "name: \"Web \\uFFFFrows 0\\uFFFF App\"")).unwrap();
+    build(&root, &out, &[]).success();
+    let web = read(&out, "incidents/service/web/index.html");
+    assert!(web.contains("<h1>Web \u{FFFF}rows 0\u{FFFF} App incidents</h1>"), "{web}");
+    assert_eq!(web.matches("<a href=\"../../../incidents/INC-2026-0003/\">").count(), 1, "{web}");
+
     std::fs::create_dir_all(root.join("theme/templates")).unwrap();
     std::fs::write(
         root.join("theme/templates/incident_row.html"),

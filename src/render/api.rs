@@ -6,16 +6,19 @@
 mod export;
 pub(crate) mod statuspage;
 
-use super::{Options, Pages};
+use super::{Options, Pages, Sink};
 use crate::site::View;
 use crate::status::Status;
 use anyhow::{Context, Result};
 use chrono::{DateTime, TimeZone, Utc};
 use serde::Serialize;
 
-pub fn render(view: &View, status: &Status, opts: &Options, pages: &mut Pages) -> Result<()> {
-    statuspage::render(view, status, opts, pages)?;
-    export::render(view, status, opts, pages)
+/// Every API file, into `sink`.
+pub fn render(view: &View, status: &Status, opts: &Options, sink: &dyn Sink) -> Result<()> {
+    let mut pages = Pages::new();
+    statuspage::render(view, status, opts, &mut pages)?;
+    pages.into_iter().try_for_each(|(path, bytes)| sink.put(path, bytes))?;
+    export::render(view, status, opts, sink)
 }
 
 /// A time as every machine-readable file writes it: `2026-03-04T09:12:00.000Z`.
@@ -52,9 +55,15 @@ pub(crate) fn slug(text: &str) -> String {
 
 /// Pretty JSON with a final newline.
 fn json<T: Serialize>(path: &str, value: &T) -> Result<Vec<u8>> {
-    let mut bytes = serde_json::to_vec_pretty(value).with_context(|| format!("cannot write {path}"))?;
-    bytes.push(b'\n');
+    let mut bytes = Vec::new();
+    write_json(&mut bytes, path, value)?;
     Ok(bytes)
+}
+
+/// Writes `value` as pretty JSON with a final newline.
+fn write_json<T: Serialize>(out: &mut dyn std::io::Write, path: &str, value: &T) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value).with_context(|| format!("cannot write {path}"))?;
+    out.write_all(b"\n").with_context(|| format!("cannot write {path}"))
 }
 
 #[cfg(test)]

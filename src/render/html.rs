@@ -32,8 +32,15 @@ use theme::Theme;
 /// The script serve mode adds to every page.
 pub const LIVE_RELOAD_TAG: &str = r#"<script src="/__incsite/livereload.js" defer></script>"#;
 
-/// Renders every page into `sink` as it is made; returns the pages' paths.
-pub fn render(view: &View, status: &Status, opts: &Options, sink: &dyn Sink) -> Result<Vec<String>> {
+/// Renders every page into `sink` as it is made; returns the pages' paths. `then` runs on the
+/// thread of the site-wide pages once they are done.
+pub fn render(
+    view: &View,
+    status: &Status,
+    opts: &Options,
+    sink: &dyn Sink,
+    then: &(dyn Fn() -> Result<()> + Sync),
+) -> Result<Vec<String>> {
     let theme = theme::load(opts.theme_dir.as_deref())?;
     let shared = Shared::new(view, Some(status), opts);
     let r = Renderer { theme: &theme, shared: &shared };
@@ -54,7 +61,8 @@ pub fn render(view: &View, status: &Status, opts: &Options, sink: &dyn Sink) -> 
             for page in runbook_pages(&r)? {
                 put(page)?;
             }
-            put(not_found_page(&r)?)
+            put(not_found_page(&r)?)?;
+            then()
         },
         || (0..view.records.len()).into_par_iter().try_for_each(|i| put(incident::page(&r, i)?)),
     );
@@ -160,7 +168,7 @@ impl Renderer<'_> {
     /// Every record's row, in `view.records` order, for pages at each of `roots` (ways to the
     /// site's root): `rows[k][i]` is record `i`'s row at `roots[k]`.
     ///
-    /// A row is rendered once, with [`ROOT_MARK`] as its root, and copied for each root with the
+    /// A row is rendered once, with [`MARK`] as its root, and copied for each root with the
     /// mark replaced. That is exact when the mark can only have come from `root`: the escaping
     /// never makes it, so it is checked that the record's own values do not hold it, and that the
     /// first record's row comes out the same both ways (which catches a theme that holds the mark
@@ -171,15 +179,15 @@ impl Renderer<'_> {
             roots.iter().map(|root| self.row(self.shared.card(i), root)).collect()
         };
         let marked = |i: usize| -> Result<Vec<String>> {
-            let row = self.row(self.shared.card(i), ROOT_MARK)?;
-            Ok(roots.iter().map(|root| row.replace(ROOT_MARK, root)).collect())
+            let row = self.row(self.shared.card(i), MARK)?;
+            Ok(roots.iter().map(|root| row.replace(MARK, root)).collect())
         };
         let shared_render = roots.len() > 1 && n > 0 && direct(0)? == marked(0)?;
         let per_record: Vec<Vec<String>> = (0..n)
             .into_par_iter()
             .map(|i| {
                 let card = self.shared.card(i);
-                let clean = serde_json::to_string(card).is_ok_and(|json| !json.contains(ROOT_MARK));
+                let clean = serde_json::to_string(card).is_ok_and(|json| !json.contains(MARK));
                 if shared_render && clean {
                     marked(i)
                 } else {
@@ -197,9 +205,11 @@ impl Renderer<'_> {
     }
 }
 
-/// Stands for `root` in a row rendered once for pages at several depths ([`Renderer::rows`]): a
-/// noncharacter, which no page text has a reason to hold.
-const ROOT_MARK: &str = "\u{FFFF}";
+/// Marks a place in a rendered page that is filled in afterwards — `root` in a row rendered once
+/// for pages at several depths ([`Renderer::rows`]), a month's rows in a list page — so that large
+/// or repeated fragments do not go through tera. A noncharacter, which no page text has a reason
+/// to hold; every use checks that the values rendered do not hold it.
+const MARK: &str = "\u{FFFF}";
 
 /// The output path of the page for addresses that have none.
 const NOT_FOUND: &str = "404.html";

@@ -38,6 +38,14 @@ pub struct Options {
 pub trait Sink: Sync {
     /// Takes the file at `path` (relative, `/`-separated).
     fn put(&self, path: String, bytes: Vec<u8>) -> Result<()>;
+
+    /// Takes the file at `path` as `write` writes it: for files too large to hold whole (the
+    /// export is tens of megabytes at 10,000 records), which a sink on disk streams.
+    fn put_with(&self, path: String, write: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<()>) -> Result<()> {
+        let mut bytes = Vec::new();
+        write(&mut bytes)?;
+        self.put(path, bytes)
+    }
 }
 
 /// Files kept in memory.
@@ -51,20 +59,18 @@ impl Sink for Mutex<Pages> {
 /// Renders every file of the site into `sink`.
 pub fn render_into(view: &View, opts: &Options, sink: &dyn Sink) -> Result<()> {
     let status = status::compute(view, opts.now);
-    // The machine files (the API's are large at 10,000 records) alongside the pages, each handed
-    // on as soon as it is made; the sitemap last, as it lists the pages.
-    let (html_paths, machine) = rayon::join(
-        || html::render(view, &status, opts, sink),
-        || -> Result<()> {
-            let mut pages = Pages::new();
-            api::render(view, &status, opts, &mut pages)?;
-            feeds::render(view, &status, opts, &mut pages)?;
-            pages.into_iter().try_for_each(|(path, bytes)| sink.put(path, bytes))
-        },
-    );
-    machine?;
+    // The machine files are made after the site-wide pages, on their thread (the API's are large
+    // at 10,000 records, as is the tracker's data: one after the other, they never add up), each
+    // batch handed on as soon as it is made; the sitemap last, as it lists the pages.
+    let machine = || -> Result<()> {
+        api::render(view, &status, opts, sink)?;
+        let mut pages = Pages::new();
+        feeds::render(view, &status, opts, &mut pages)?;
+        pages.into_iter().try_for_each(|(path, bytes)| sink.put(path, bytes))
+    };
+    let html_paths = html::render(view, &status, opts, sink, &machine)?;
     let mut sitemap = Pages::new();
-    feeds::sitemap(opts, &html_paths?, &mut sitemap);
+    feeds::sitemap(opts, &html_paths, &mut sitemap);
     sitemap.into_iter().try_for_each(|(path, bytes)| sink.put(path, bytes))
 }
 

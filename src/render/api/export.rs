@@ -41,9 +41,9 @@
 //! The milestones come from the whole record (so a public build keeps its durations); the
 //! timeline is the audience's (a public build holds only public entries).
 
-use super::{base_url, json, record_url, time};
+use super::{base_url, record_url, time, write_json};
 use crate::record::{Kind, Record};
-use crate::render::{Options, Pages};
+use crate::render::{Options, Sink};
 use crate::site::View;
 use crate::status::{self, Status};
 use anyhow::Result;
@@ -157,7 +157,7 @@ struct Event<'a> {
     role: Option<&'a str>,
 }
 
-pub fn render(view: &View, status: &Status, opts: &Options, pages: &mut Pages) -> Result<()> {
+pub fn render(view: &View, status: &Status, opts: &Options, sink: &dyn Sink) -> Result<()> {
     let today = opts.now.with_timezone(&view.config.tz()).date_naive();
     let mut order: Vec<usize> = (0..view.records.len()).collect();
     order.sort_by(|&a, &b| {
@@ -172,8 +172,8 @@ pub fn render(view: &View, status: &Status, opts: &Options, pages: &mut Pages) -
         metrics: &view.config.metrics,
         incidents,
     };
-    pages.insert("api/incidents.json".to_string(), json("api/incidents.json", &export)?);
-    Ok(())
+    let path = "api/incidents.json";
+    sink.put_with(path.to_string(), &mut |out| write_json(out, path, &export))
 }
 
 /// When a record begins: its start milestone, or its window.

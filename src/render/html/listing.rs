@@ -3,11 +3,10 @@
 //! pre-rendered pages — filtering works without JavaScript.
 
 use super::context::{record_status_label, Shared};
-use super::Renderer;
+use super::{Renderer, MARK};
 use crate::record::{valid_id, Status as RecordStatus};
 use anyhow::Result;
-use chrono::{DateTime, Utc};
-use rayon::prelude::*;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -32,7 +31,11 @@ struct Month {
     key: String,
     label: String,
     count: usize,
+    /// The month's rows as HTML: while the page renders, a placeholder (see [`with_rows`]).
     rows: String,
+    /// The records listed, in order.
+    #[serde(skip)]
+    members: Vec<usize>,
 }
 
 #[derive(Serialize)]
@@ -188,43 +191,85 @@ pub fn pages(r: &Renderer, put: &(dyn Fn((String, String)) -> Result<()> + Sync)
     roots.sort();
     roots.dedup();
     let rows: HashMap<String, Vec<String>> = roots.clone().into_iter().zip(r.rows(&roots)?).collect();
-    specs
-        .into_par_iter()
-        .map(|spec| -> Result<()> {
-            let rows = &rows[&r.root(&spec.path)];
-            let mut chips = groups.clone();
-            if let Some((g, c)) = spec.active {
-                chips[g].chips[c].active = true;
+    let month_of: Vec<Option<(i32, u32)>> =
+        (0..total).map(|i| when(s, i).map(|t| t.with_timezone(&s.clock.tz)).map(|t| (t.year(), t.month()))).collect();
+    // One page at a time: the two longest are as large as all the rows.
+    specs.into_iter().try_for_each(|spec| {
+        let rows = &rows[&r.root(&spec.path)];
+        let mut chips = groups.clone();
+        if let Some((g, c)) = spec.active {
+            chips[g].chips[c].active = true;
+        }
+        let mut page = Page {
+            heading: spec.heading.clone(),
+            filter: spec.filter,
+            count: spec.members.len(),
+            total,
+            chips,
+            months: months(&spec.members, &month_of),
+        };
+        let (path, html) = r.page("incidents.html", &spec.path, "incidents", &spec.heading, &page)?;
+        match with_rows(&html, &page, rows, &s.site) {
+            Some(html) => put((path, html)),
+            None => {
+                for m in &mut page.months {
+                    m.rows = m.members.iter().map(|&i| rows[i].as_str()).collect();
+                }
+                put(r.page("incidents.html", &spec.path, "incidents", &spec.heading, &page)?)
             }
-            let page = Page {
-                heading: spec.heading.clone(),
-                filter: spec.filter,
-                count: spec.members.len(),
-                total,
-                chips,
-                months: months(s, &spec.members, rows),
-            };
-            put(r.page("incidents.html", &spec.path, "incidents", &spec.heading, &page)?)
-        })
-        .collect()
+        }
+    })
 }
 
-/// Consecutive members grouped by the month (site zone) they happened in.
-fn months(s: &Shared, members: &[usize], rows: &[String]) -> Vec<Month> {
+/// Consecutive members grouped by the month (site zone) they happened in; each month's `rows` a
+/// placeholder for [`with_rows`].
+fn months(members: &[usize], month_of: &[Option<(i32, u32)>]) -> Vec<Month> {
     let mut out: Vec<Month> = Vec::new();
+    let mut current = None;
     for &i in members {
-        let local = when(s, i).map(|t| t.with_timezone(&s.clock.tz));
-        let (key, label) = match local {
-            Some(t) => (t.format("%Y-%m").to_string(), t.format("%B %Y").to_string()),
-            None => ("undated".to_string(), "Undated".to_string()),
-        };
         match out.last_mut() {
-            Some(m) if m.key == key => {
+            Some(m) if current == Some(month_of[i]) => {
                 m.count += 1;
-                m.rows.push_str(&rows[i]);
+                m.members.push(i);
             }
-            _ => out.push(Month { key, label, count: 1, rows: rows[i].clone() }),
+            _ => {
+                current = Some(month_of[i]);
+                let (key, label) = match month_of[i].and_then(|(y, m)| NaiveDate::from_ymd_opt(y, m, 1)) {
+                    Some(d) => (d.format("%Y-%m").to_string(), d.format("%B %Y").to_string()),
+                    None => ("undated".to_string(), "Undated".to_string()),
+                };
+                let rows = format!("{MARK}rows {}{MARK}", out.len());
+                out.push(Month { key, label, count: 1, rows, members: vec![i] });
+            }
         }
     }
     out
+}
+
+/// How many times `value`'s strings hold [`MARK`].
+fn marks(value: &impl Serialize) -> Option<usize> {
+    serde_json::to_string(value).ok().map(|json| json.matches(MARK).count())
+}
+
+/// The rendered list page with each month's placeholder replaced by its rows: the rows (megabytes
+/// at 10,000 records) go straight into the page instead of through tera's context. `None` when a
+/// placeholder may not be what it seems (the page's own values hold [`MARK`]); the page is then
+/// rendered with the rows in place.
+fn with_rows(html: &str, page: &Page, rows: &[String], site: &impl Serialize) -> Option<String> {
+    if marks(page)? != 2 * page.months.len() || marks(site)? != 0 {
+        return None;
+    }
+    let size: usize = page.months.iter().flat_map(|m| &m.members).map(|&i| rows[i].len()).sum();
+    let mut out = String::with_capacity(html.len() + size);
+    let mut rest = html;
+    while let Some(at) = rest.find(MARK) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + MARK.len()..];
+        let end = after.find(MARK)?;
+        let month = page.months.get(after[..end].strip_prefix("rows ")?.parse::<usize>().ok()?)?;
+        month.members.iter().for_each(|&i| out.push_str(&rows[i]));
+        rest = &after[end + MARK.len()..];
+    }
+    out.push_str(rest);
+    Some(out)
 }
