@@ -107,10 +107,8 @@ impl Sink for Staging {
 
     fn put_with(&self, path: String, write: &mut dyn FnMut(&mut dyn Write) -> Result<()>) -> Result<()> {
         let file = self.file(&path)?;
-        let create = std::fs::File::create(&file).with_context(|| format!("cannot write {}", file.display()))?;
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, create);
-        write(&mut out)?;
-        out.flush().with_context(|| format!("cannot write {}", file.display()))
+        let mut out = std::fs::File::create(&file).with_context(|| format!("cannot write {}", file.display()))?;
+        write(&mut out)
     }
 }
 

@@ -60,10 +60,13 @@ fn json<T: Serialize>(path: &str, value: &T) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Writes `value` as pretty JSON with a final newline.
+/// Writes `value` as pretty JSON with a final newline (buffered here, so that the serializer's
+/// many small writes are not each a call through `dyn Write`).
 fn write_json<T: Serialize>(out: &mut dyn std::io::Write, path: &str, value: &T) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value).with_context(|| format!("cannot write {path}"))?;
-    out.write_all(b"\n").with_context(|| format!("cannot write {path}"))
+    use std::io::Write;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut out, value).with_context(|| format!("cannot write {path}"))?;
+    out.write_all(b"\n").and_then(|()| out.flush()).with_context(|| format!("cannot write {path}"))
 }
 
 #[cfg(test)]
