@@ -357,36 +357,36 @@ mod tests {
 
     #[test]
     fn headings_get_unique_ids_and_move_down() {
-        let html = render("# Title\n\n## Summary\n\n## Root Cause\n\n## Root cause\n", 1, "/", "../../");
+        let text = "# Title\n\n## Summary\n\n## Root Cause\n\n## Root cause\n\n## Odd {#Own_id .big onclick=x()}\n";
+        let html = render(text, 1, "/", "../../");
         assert!(html.contains(r#"<h2 id="title">Title</h2>"#), "{html}");
         assert!(html.contains(r#"<h3 id="summary-1">Summary</h3>"#), "{html}");
         assert!(html.contains(r#"<h3 id="root-cause">"#), "{html}");
         assert!(html.contains(r#"<h3 id="root-cause-1">"#), "{html}");
-        assert!(takes_fast_path("# Title\n\n## Summary\n"));
+        assert!(html.contains(r#"<h3 id="own-id">Odd</h3>"#), "only the id survives: {html}");
+        assert!(takes_fast_path(text));
     }
 
     #[test]
     fn gfm_features() {
-        let html = render(
-            "| a | b |\n|---|:-:|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n~~gone~~ x[^1]\n\n[^1]: note\n",
-            0,
-            "/",
-            "../../",
-        );
+        let text = "| a | b |\n|---|:-:|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n~~gone~~ x[^1]\n\n[^1]: note\n";
+        let html = render(text, 0, "/", "../../");
         assert!(html.contains("<table>"), "{html}");
         assert!(html.contains("<td>2</td>"), "{html}");
         assert!(html.contains("☑ done") && html.contains("☐ todo"), "{html}");
         assert!(html.contains("<del>gone</del>"), "{html}");
         assert!(html.contains(r#"class="footnote-definition""#), "{html}");
         assert!(!html.contains("style"), "{html}");
-        assert!(takes_fast_path("| a | b |\n|---|:-:|\n| 1 | 2 |\n\n- [x] done\n\n~~gone~~ x[^1]\n\n[^1]: note\n"));
+        assert!(html.contains(r##"<a href="#1" rel="noopener noreferrer">1</a>"##), "{html}");
+        assert!(takes_fast_path(text));
     }
 
     #[test]
     fn code_keeps_its_language_class() {
-        let html = render("```rust\nfn main() {}\n```\n", 0, "/", "./");
+        let text = "```rust\nfn main() {}\n```\n";
+        let html = render(text, 0, "/", "./");
         assert!(html.contains(r#"<code class="language-rust">"#), "{html}");
-        assert!(takes_fast_path("```rust\nfn main() {}\n```\n"));
+        assert!(takes_fast_path(text));
         let odd = render("```\"><b>x\ny\n```\n", 0, "/", "./");
         assert!(odd.contains("<pre><code>y"), "{odd}");
     }
