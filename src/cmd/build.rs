@@ -30,9 +30,13 @@ pub fn run(root: &Path, args: &Args) -> Result<u8> {
     let started = Instant::now();
     let now = super::now(args.now.as_deref())?;
     // The git history does not depend on the records: walk it on another thread while they load
-    // (at 10,000 records each takes over a second).
+    // (at 10,000 records each takes over a second); the theme compiles meanwhile too (rendering
+    // loads it again from the cache, and reports any error in it then).
     let spinner = Spinner::new("reading the records and their git history");
+    let theme_dir = root.join("theme");
+    let theme_dir = theme_dir.is_dir().then_some(theme_dir);
     let (site, history) = std::thread::scope(|scope| {
+        scope.spawn(|| render::html::theme::load(theme_dir.as_deref()).ok());
         let history = scope.spawn(|| git::history(root));
         let site = site::load(root, now);
         (site, history.join().unwrap_or_else(|_| Err("the history walk failed".into())))
@@ -62,14 +66,7 @@ pub fn run(root: &Path, args: &Args) -> Result<u8> {
     if let Some(url) = &args.base_url {
         view.config.base_url = url.trim_end_matches('/').to_string();
     }
-    let theme_dir = root.join("theme");
-    let opts = Options {
-        now,
-        base_url: view.config.base_url.clone(),
-        history,
-        live_reload: false,
-        theme_dir: theme_dir.is_dir().then_some(theme_dir),
-    };
+    let opts = Options { now, base_url: view.config.base_url.clone(), history, live_reload: false, theme_dir };
     let out = args.out.clone().unwrap_or_else(|| root.join("public"));
     let spinner = Spinner::new(format!("rendering {} records", view.records.len()));
     // Each page is written as soon as it is rendered, into a folder swapped in only at the end.

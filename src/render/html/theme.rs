@@ -103,9 +103,14 @@ fn files_under(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
 /// Escapes text for HTML content and quoted attribute values: `&`, `<`, `>`, `"` and `'`.
 /// (tera's default also escapes `/`, which is safe but turns every URL into `&#x2F;` soup.)
 pub fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + input.len() / 8);
-    let mut last = 0;
-    for (i, b) in input.bytes().enumerate() {
+    // Most values have nothing to escape: find the first byte that needs it before allocating.
+    let Some(first) = input.bytes().position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')) else {
+        return input.to_owned();
+    };
+    let mut out = String::with_capacity(input.len() + input.len() / 8 + 8);
+    out.push_str(&input[..first]);
+    let mut last = first;
+    for (i, b) in input.bytes().enumerate().skip(first) {
         let entity = match b {
             b'&' => "&amp;",
             b'<' => "&lt;",
