@@ -6,6 +6,7 @@ use super::time::Date;
 use super::Renderer;
 use crate::record::{ActionItem, ActionStatus, Priority};
 use anyhow::Result;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -121,12 +122,11 @@ struct Page {
 pub fn page(r: &Renderer) -> Result<(String, String)> {
     let s = r.shared;
     let root = r.root(PATH);
-    let mut items: Vec<(&ActionItem, ActionRow)> = Vec::new();
-    for (i, record) in s.view.records.iter().enumerate() {
-        for a in &record.action_items {
-            items.push((a, action_row(s, i, a, &root)));
-        }
-    }
+    let mut items: Vec<(&ActionItem, ActionRow)> = (0..s.view.records.len())
+        .into_par_iter()
+        .flat_map_iter(|i| s.view.records[i].action_items.iter().map(move |a| (i, a)))
+        .map(|(i, a)| (a, action_row(s, i, a, &root)))
+        .collect();
     let by_due = |a: &(&ActionItem, ActionRow), b: &(&ActionItem, ActionRow)| {
         (a.0.due.is_none(), a.0.due, &a.1.incident.id, &a.1.id).cmp(&(
             b.0.due.is_none(),
@@ -172,8 +172,10 @@ pub fn page(r: &Renderer) -> Result<(String, String)> {
         }
     }
     // Closed items: most recently closed first.
+    fn key(r: &ActionRow) -> Option<&str> {
+        r.done_on.as_ref().map(|d| d.iso.as_str())
+    }
     let closed_order = |a: &ActionRow, b: &ActionRow| {
-        let key = |r: &ActionRow| r.done_on.as_ref().map(|d| d.iso.clone());
         key(b).cmp(&key(a)).then_with(|| a.incident.id.cmp(&b.incident.id)).then_with(|| a.id.cmp(&b.id))
     };
     done.sort_by(closed_order);
