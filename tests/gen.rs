@@ -297,3 +297,50 @@ fn a_linked_worktree_shares_the_repository_s_cache() {
     assert_eq!(git(&other, &["status", "--porcelain", "--ignored"]), "");
     assert_eq!(history_json(&root), want, "the main work tree reads the same cache");
 }
+
+#[test]
+fn the_tracker_lists_the_latest_closed_items_and_the_archive_every_one_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    gen::generate(&root, &gen::Options::new(400, 3)).unwrap();
+    let out = tmp.path().join("public");
+    let run = Command::cargo_bin("incsite")
+        .unwrap()
+        .args(["build", "--now", gen::DEFAULT_NOW, "--root"])
+        .arg(&root)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let read = |path: &str| std::fs::read_to_string(out.join(path)).unwrap();
+    let action_ids = |html: &str| -> Vec<String> {
+        html.split(r#"<span class="muted action-id">"#).skip(1).map(|s| s[..s.find('<').unwrap()].to_string()).collect()
+    };
+
+    let tracker = read("actions/index.html");
+    let done_total: usize = {
+        let at = tracker.find(r##"<a href="#done">Done ("##).unwrap() + r##"<a href="#done">Done ("##.len();
+        tracker[at..at + tracker[at..].find(')').unwrap()].parse().unwrap()
+    };
+    assert!(done_total > 500, "the site must need two archive pages, it has {done_total} done items");
+    let done_section =
+        &tracker[tracker.find(r#"<h2 id="done""#).unwrap()..tracker.find(r#"<h2 id="wont-do""#).unwrap()];
+    assert_eq!(action_ids(done_section).len(), 100, "the tracker shows the 100 latest");
+    assert!(done_section.contains(&format!("The 100 most recently closed of {done_total}.")), "{done_section}");
+    assert!(done_section.contains(r#"<a href="../actions/done/">Every done item</a>"#));
+
+    let first = read("actions/done/index.html");
+    let second = read("actions/done/2/index.html");
+    assert!(!out.join("actions/done/3").exists() || done_total > 1000);
+    assert!(first.contains(&format!("Items 1–500 of {done_total}")), "{first}");
+    assert!(first.contains(r#"<a class="chip" href="../../actions/done/2/" rel="next">Older</a>"#), "{first}");
+    assert!(second.contains(r#"<a class="chip" href="../../../actions/done/" rel="prev">Newer</a>"#), "{second}");
+    assert!(second.contains(r#"href="../../../incidents/"#), "links from the deeper page are relative to it");
+    let mut archived: Vec<String> = action_ids(&first);
+    archived.extend(action_ids(&second));
+    assert_eq!(archived.len(), done_total);
+    assert_eq!(&archived[..100], &action_ids(done_section)[..], "the tracker's latest are the archive's first");
+    let unique: std::collections::BTreeSet<&String> = archived.iter().collect();
+    assert_eq!(unique.len(), done_total, "every done item once");
+}

@@ -56,7 +56,7 @@ pub fn render(
         || -> Result<()> {
             put(status_page::page(&r)?)?;
             listing::pages(&r, &put)?;
-            put(tracker::page(&r)?)?;
+            tracker::pages(&r, &put)?;
             put(reports::page(&r)?)?;
             for page in runbook_pages(&r)? {
                 put(page)?;

@@ -15,6 +15,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("incident_row.html", include_str!("../../../theme/templates/incident_row.html")),
     ("incident.html", include_str!("../../../theme/templates/incident.html")),
     ("actions.html", include_str!("../../../theme/templates/actions.html")),
+    ("actions_archive.html", include_str!("../../../theme/templates/actions_archive.html")),
     ("runbooks.html", include_str!("../../../theme/templates/runbooks.html")),
     ("runbook.html", include_str!("../../../theme/templates/runbook.html")),
     ("reports.html", include_str!("../../../theme/templates/reports.html")),

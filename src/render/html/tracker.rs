@@ -1,5 +1,7 @@
 //! `actions/index.html`: the action-item tracker across every incident in the view — overdue (due
-//! before the build's date), open by due date, by owner, done and won't do, and the completion rate.
+//! before the build's date), open by due date, by owner, the latest done and won't-do items, and
+//! the completion rate; and the archive of every closed item, a page per 500 (`actions/done/`,
+//! `actions/wont-do/`), when there are more than the tracker lists.
 
 use super::context::{Label, Shared};
 use super::time::Date;
@@ -39,7 +41,7 @@ pub fn action_row(s: &Shared, record: usize, a: &ActionItem, root: &str) -> Acti
     let overdue = !a.status.is_closed() && a.due.is_some_and(|d| d < s.clock.today());
     ActionRow {
         id: a.id.clone(),
-        title: a.title.clone().unwrap_or_else(|| a.id.clone()),
+        title: title(a),
         owner: a.owner.clone().unwrap_or_else(|| "—".into()),
         due: a.due.map(|d| s.clock.date(d)),
         status: action_status(a.status),
@@ -114,33 +116,73 @@ struct Page {
     stats: Stats,
     overdue: Vec<ActionRow>,
     open: Vec<ActionRow>,
+    /// The most recently closed items ([`CLOSED_SHOWN`] at most); all of them are in the archive.
     done: Vec<ActionRow>,
     wont_do: Vec<ActionRow>,
+    /// The first archive page of each closed list, when the tracker shows only the latest items.
+    done_archive: Option<String>,
+    wont_do_archive: Option<String>,
     owners: Vec<Owner>,
 }
 
-pub fn page(r: &Renderer) -> Result<(String, String)> {
-    let s = r.shared;
-    let root = r.root(PATH);
-    let mut items: Vec<(&ActionItem, ActionRow)> = (0..s.view.records.len())
-        .into_par_iter()
-        .flat_map_iter(|i| s.view.records[i].action_items.iter().map(move |a| (i, a)))
-        .map(|(i, a)| (a, action_row(s, i, a, &root)))
-        .collect();
-    let by_due = |a: &(&ActionItem, ActionRow), b: &(&ActionItem, ActionRow)| {
-        (a.0.due.is_none(), a.0.due, &a.1.incident.id, &a.1.id).cmp(&(
-            b.0.due.is_none(),
-            b.0.due,
-            &b.1.incident.id,
-            &b.1.id,
-        ))
-    };
-    items.sort_by(by_due);
+/// One page of a closed list's archive (`actions/done/`, `actions/done/2/`, …).
+#[derive(Serialize)]
+struct ArchivePage {
+    /// `done` or `wont_do`.
+    kind: &'static str,
+    heading: &'static str,
+    /// How many items the whole list has.
+    total: usize,
+    /// The 1-based position of this page's first and last item in the list.
+    first: usize,
+    last: usize,
+    items: Vec<ActionRow>,
+    pagination: Pagination,
+}
 
-    let mut owners: BTreeMap<String, Owner> = BTreeMap::new();
-    for (a, row) in &items {
-        let o = owners.entry(row.owner.clone()).or_insert_with(|| Owner {
-            name: row.owner.clone(),
+#[derive(Serialize)]
+struct Pagination {
+    page: usize,
+    pages: usize,
+    /// Site paths (templates write `{{ root }}{{ url }}`); `None` on the first or last page.
+    previous: Option<String>,
+    next: Option<String>,
+    /// Every page, for a numbered list of links.
+    urls: Vec<String>,
+}
+
+/// How many closed items of each kind the tracker itself lists, most recent first: at 10,000
+/// incidents there are tens of thousands, which belong in the archive, not on one page.
+pub const CLOSED_SHOWN: usize = 100;
+
+/// How many items an archive page lists.
+pub const ARCHIVE_PAGE: usize = 500;
+
+/// An action item with the record it belongs to (an index into `view.records`).
+type Item<'a> = (usize, &'a ActionItem);
+
+/// Renders the tracker and the archive of its closed items, handing each page to `put`.
+pub fn pages(r: &Renderer, put: &(dyn Fn((String, String)) -> Result<()> + Sync)) -> Result<()> {
+    let s = r.shared;
+    let today = s.clock.today();
+    let overdue_item = |a: &ActionItem| !a.status.is_closed() && a.due.is_some_and(|d| d < today);
+    let mut items: Vec<Item> = s
+        .view
+        .records
+        .iter()
+        .enumerate()
+        .flat_map(|(i, record)| record.action_items.iter().map(move |a| (i, a)))
+        .collect();
+    let incident = |i: usize| s.card(i).id.as_str();
+    items.sort_by(|&(ia, a), &(ib, b)| {
+        (a.due.is_none(), a.due, incident(ia), &a.id).cmp(&(b.due.is_none(), b.due, incident(ib), &b.id))
+    });
+
+    let mut owners: BTreeMap<&str, Owner> = BTreeMap::new();
+    for &(_, a) in &items {
+        let name = a.owner.as_deref().unwrap_or("—");
+        let o = owners.entry(name).or_insert_with(|| Owner {
+            name: name.to_string(),
             open: 0,
             overdue: 0,
             done: 0,
@@ -152,9 +194,9 @@ pub fn page(r: &Renderer) -> Result<(String, String)> {
             ActionStatus::WontDo => o.wont_do += 1,
             _ => {
                 o.open += 1;
-                o.overdue += usize::from(row.overdue);
+                o.overdue += usize::from(overdue_item(a));
                 if o.next.is_none() {
-                    o.next = row.due.clone().map(|due| NextDue { due, title: row.title.clone() });
+                    o.next = a.due.map(|d| NextDue { due: s.clock.date(d), title: title(a) });
                 }
             }
         }
@@ -163,29 +205,31 @@ pub fn page(r: &Renderer) -> Result<(String, String)> {
     owners.sort_by(|a, b| (b.overdue, b.open).cmp(&(a.overdue, a.open)).then_with(|| a.name.cmp(&b.name)));
 
     let (mut overdue, mut open, mut done, mut wont_do) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (a, row) in items {
-        match a.status {
-            ActionStatus::Done => done.push(row),
-            ActionStatus::WontDo => wont_do.push(row),
-            _ if row.overdue => overdue.push(row),
-            _ => open.push(row),
+    for item in items {
+        match item.1.status {
+            ActionStatus::Done => done.push(item),
+            ActionStatus::WontDo => wont_do.push(item),
+            _ if overdue_item(item.1) => overdue.push(item),
+            _ => open.push(item),
         }
     }
     // Closed items: most recently closed first.
-    fn key(r: &ActionRow) -> Option<&str> {
-        r.done_on.as_ref().map(|d| d.iso.as_str())
-    }
-    let closed_order = |a: &ActionRow, b: &ActionRow| {
-        key(b).cmp(&key(a)).then_with(|| a.incident.id.cmp(&b.incident.id)).then_with(|| a.id.cmp(&b.id))
+    let closed_order = |&(ia, a): &Item, &(ib, b): &Item| {
+        b.done_on.cmp(&a.done_on).then_with(|| incident(ia).cmp(incident(ib))).then_with(|| a.id.cmp(&b.id))
     };
     done.sort_by(closed_order);
     wont_do.sort_by(closed_order);
 
+    let root = r.root(PATH);
+    let rows = |items: &[Item], root: &str| -> Vec<ActionRow> {
+        items.par_iter().map(|&(i, a)| action_row(s, i, a, root)).collect()
+    };
+    let archive = |kind: &str, items: &[Item]| (items.len() > CLOSED_SHOWN).then(|| archive_url(kind, 1));
     let total = overdue.len() + open.len() + done.len() + wont_do.len();
     let countable = total - wont_do.len();
     let completion = (done.len() * 100).checked_div(countable).map_or_else(|| "—".to_string(), |pct| format!("{pct}%"));
     let page = Page {
-        today: s.clock.date(s.clock.today()),
+        today: s.clock.date(today),
         stats: Stats {
             total,
             open: overdue.len() + open.len(),
@@ -195,13 +239,60 @@ pub fn page(r: &Renderer) -> Result<(String, String)> {
             countable,
             completion,
         },
-        overdue,
-        open,
-        done,
-        wont_do,
+        overdue: rows(&overdue, &root),
+        open: rows(&open, &root),
+        done: rows(&done[..done.len().min(CLOSED_SHOWN)], &root),
+        wont_do: rows(&wont_do[..wont_do.len().min(CLOSED_SHOWN)], &root),
+        done_archive: archive("done", &done),
+        wont_do_archive: archive("wont_do", &wont_do),
         owners,
     };
-    r.page("actions.html", PATH, "actions", "Action items", &page)
+    put(r.page("actions.html", PATH, "actions", "Action items", &page)?)?;
+    drop(page);
+
+    for (kind, heading, items) in [("done", "Done action items", &done), ("wont_do", "Won’t-do action items", &wont_do)]
+    {
+        if items.len() <= CLOSED_SHOWN {
+            continue;
+        }
+        let pages = items.len().div_ceil(ARCHIVE_PAGE);
+        let urls: Vec<String> = (1..=pages).map(|n| archive_url(kind, n)).collect();
+        for (n, chunk) in items.chunks(ARCHIVE_PAGE).enumerate() {
+            let path = format!("{}index.html", urls[n]);
+            let archive = ArchivePage {
+                kind,
+                heading,
+                total: items.len(),
+                first: n * ARCHIVE_PAGE + 1,
+                last: n * ARCHIVE_PAGE + chunk.len(),
+                items: rows(chunk, &r.root(&path)),
+                pagination: Pagination {
+                    page: n + 1,
+                    pages,
+                    previous: n.checked_sub(1).map(|p| urls[p].clone()),
+                    next: urls.get(n + 1).cloned(),
+                    urls: urls.clone(),
+                },
+            };
+            put(r.page("actions_archive.html", &path, "actions", heading, &archive)?)?;
+        }
+    }
+    Ok(())
+}
+
+/// The site path of page `n` (from 1) of a closed list's archive: `actions/done/`,
+/// `actions/done/2/`, `actions/wont-do/`, …
+fn archive_url(kind: &str, n: usize) -> String {
+    let folder = kind.replace('_', "-");
+    if n == 1 {
+        format!("actions/{folder}/")
+    } else {
+        format!("actions/{folder}/{n}/")
+    }
+}
+
+fn title(a: &ActionItem) -> String {
+    a.title.clone().unwrap_or_else(|| a.id.clone())
 }
 
 const PATH: &str = "actions/index.html";
