@@ -167,14 +167,7 @@ fn the_history_walk_agrees_with_git_log() {
 fn a_generated_site_builds_and_a_log_gets_one_line() {
     let (tmp, root, _) = git_site(40, 11);
     let out = tmp.path().join("public");
-    let run = Command::cargo_bin("incsite")
-        .unwrap()
-        .args(["build", "--now", gen::DEFAULT_NOW, "--root"])
-        .arg(&root)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let run = build(&root, &out);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(0), "{stderr}");
     // stderr is not a terminal here: no spinner, no escape codes, just the summary.
@@ -183,6 +176,18 @@ fn a_generated_site_builds_and_a_log_gets_one_line() {
     assert!(out.join("index.html").is_file());
     let pages = files(&out.join("incidents"));
     assert!(pages.keys().filter(|k| k.ends_with("/index.html")).count() >= 39, "{}", pages.len());
+}
+
+/// Runs `incsite build` of the site at `root` into `out` at the generator's "now".
+fn build(root: &Path, out: &Path) -> std::process::Output {
+    Command::cargo_bin("incsite")
+        .unwrap()
+        .args(["build", "--now", gen::DEFAULT_NOW, "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
 }
 
 /// The history as JSON (every path's commits with their ids, authors, dates and summaries).
@@ -304,14 +309,7 @@ fn the_tracker_lists_the_latest_closed_items_and_the_archive_every_one_once() {
     let root = tmp.path().join("site");
     gen::generate(&root, &gen::Options::new(400, 3)).unwrap();
     let out = tmp.path().join("public");
-    let run = Command::cargo_bin("incsite")
-        .unwrap()
-        .args(["build", "--now", gen::DEFAULT_NOW, "--root"])
-        .arg(&root)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let run = build(&root, &out);
     assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
     let read = |path: &str| std::fs::read_to_string(out.join(path)).unwrap();
     let action_ids = |html: &str| -> Vec<String> {
