@@ -185,15 +185,7 @@ impl Renderer<'_> {
         let shared_render = roots.len() > 1 && n > 0 && direct(0)? == marked(0)?;
         let per_record: Vec<Vec<String>> = (0..n)
             .into_par_iter()
-            .map(|i| {
-                let card = self.shared.card(i);
-                let clean = serde_json::to_string(card).is_ok_and(|json| !json.contains(MARK));
-                if shared_render && clean {
-                    marked(i)
-                } else {
-                    direct(i)
-                }
-            })
+            .map(|i| if shared_render && marks(self.shared.card(i)) == Some(0) { marked(i) } else { direct(i) })
             .collect::<Result<_>>()?;
         let mut rows: Vec<Vec<String>> = roots.iter().map(|_| Vec::with_capacity(n)).collect();
         for record_rows in per_record {
@@ -210,6 +202,11 @@ impl Renderer<'_> {
 /// or repeated fragments do not go through tera. A noncharacter, which no page text has a reason
 /// to hold; every use checks that the values rendered do not hold it.
 const MARK: &str = "\u{FFFF}";
+
+/// How many times `value`'s strings hold [`MARK`].
+fn marks(value: &impl Serialize) -> Option<usize> {
+    serde_json::to_string(value).ok().map(|json| json.matches(MARK).count())
+}
 
 /// The output path of the page for addresses that have none.
 const NOT_FOUND: &str = "404.html";

@@ -3,7 +3,7 @@
 //! pre-rendered pages — filtering works without JavaScript.
 
 use super::context::{record_status_label, Shared};
-use super::{Renderer, MARK};
+use super::{marks, Renderer, MARK};
 use crate::record::{valid_id, Status as RecordStatus};
 use anyhow::Result;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -244,11 +244,6 @@ fn months(members: &[usize], month_of: &[Option<(i32, u32)>]) -> Vec<Month> {
         }
     }
     out
-}
-
-/// How many times `value`'s strings hold [`MARK`].
-fn marks(value: &impl Serialize) -> Option<usize> {
-    serde_json::to_string(value).ok().map(|json| json.matches(MARK).count())
 }
 
 /// The rendered list page with each month's placeholder replaced by its rows: the rows (megabytes
