@@ -28,10 +28,7 @@ pub(super) fn duplicate_ids(_: &Index, record: &Record, out: &mut Vec<Diagnostic
 /// site's time zone).
 pub(super) fn overdue(ix: &Index, record: &Record, out: &mut Vec<Diagnostic>) {
     for item in &record.action_items {
-        let Some(due) = item.due else { continue };
-        if item.status.is_closed() || ix.today <= due {
-            continue;
-        }
+        let Some(due) = item.due.filter(|_| item.is_overdue(ix.today)) else { continue };
         let days = (ix.today - due).num_days();
         let status = if item.status == ActionStatus::InProgress { "in progress" } else { "open" };
         out.push(

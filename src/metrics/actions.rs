@@ -64,7 +64,7 @@ pub(super) fn actions(incidents: &[&Incident], now: DateTime<Utc>) -> ActionFigu
     for incident in incidents {
         for item in &incident.record.action_items {
             f.total += 1;
-            let overdue = !item.status.is_closed() && item.due.is_some_and(|due| due < today);
+            let overdue = item.is_overdue(today);
             f.overdue += usize::from(overdue);
             match item.status {
                 ActionStatus::Open => f.open += 1,

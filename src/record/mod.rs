@@ -289,6 +289,14 @@ pub struct ActionItem {
     pub pos: Pos,
 }
 
+impl ActionItem {
+    /// Open or in progress, and due before `today` (the site's date): the one rule for overdue
+    /// that the checks, the tracker, the reports and the export share.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        !self.status.is_closed() && self.due.is_some_and(|due| due < today)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PostmortemStatus {

@@ -267,7 +267,7 @@ fn entry<'a>(view: &'a View, status: &Status, opts: &Options, today: NaiveDate, 
                 priority: a.priority,
                 done_on: a.done_on,
                 link: a.link.as_deref(),
-                overdue: !a.status.is_closed() && a.due.is_some_and(|d| d < today),
+                overdue: a.is_overdue(today),
             })
             .collect(),
         postmortem: match (record.kind, &record.postmortem) {

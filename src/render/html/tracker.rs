@@ -38,11 +38,11 @@ pub struct ActionRow {
 /// or in progress, and due before today (site zone).
 pub fn action_row(s: &Shared, record: usize, a: &ActionItem, root: &str) -> ActionRow {
     let card = s.card(record);
-    let overdue = !a.status.is_closed() && a.due.is_some_and(|d| d < s.clock.today());
+    let overdue = a.is_overdue(s.clock.today());
     ActionRow {
         id: a.id.clone(),
         title: title(a),
-        owner: a.owner.clone().unwrap_or_else(|| "—".into()),
+        owner: owner(a).to_string(),
         due: a.due.map(|d| s.clock.date(d)),
         status: action_status(a.status),
         priority: a.priority.map(|p| {
@@ -153,10 +153,10 @@ struct Pagination {
 
 /// How many closed items of each kind the tracker itself lists, most recent first: at 10,000
 /// incidents there are tens of thousands, which belong in the archive, not on one page.
-pub const CLOSED_SHOWN: usize = 100;
+const CLOSED_SHOWN: usize = 100;
 
 /// How many items an archive page lists.
-pub const ARCHIVE_PAGE: usize = 500;
+const ARCHIVE_PAGE: usize = 500;
 
 /// An action item with the record it belongs to (an index into `view.records`).
 type Item<'a> = (usize, &'a ActionItem);
@@ -165,7 +165,6 @@ type Item<'a> = (usize, &'a ActionItem);
 pub fn pages(r: &Renderer, put: &(dyn Fn((String, String)) -> Result<()> + Sync)) -> Result<()> {
     let s = r.shared;
     let today = s.clock.today();
-    let overdue_item = |a: &ActionItem| !a.status.is_closed() && a.due.is_some_and(|d| d < today);
     let mut items: Vec<Item> = s
         .view
         .records
@@ -180,7 +179,7 @@ pub fn pages(r: &Renderer, put: &(dyn Fn((String, String)) -> Result<()> + Sync)
 
     let mut owners: BTreeMap<&str, Owner> = BTreeMap::new();
     for &(_, a) in &items {
-        let name = a.owner.as_deref().unwrap_or("—");
+        let name = owner(a);
         let o = owners.entry(name).or_insert_with(|| Owner {
             name: name.to_string(),
             open: 0,
@@ -194,7 +193,7 @@ pub fn pages(r: &Renderer, put: &(dyn Fn((String, String)) -> Result<()> + Sync)
             ActionStatus::WontDo => o.wont_do += 1,
             _ => {
                 o.open += 1;
-                o.overdue += usize::from(overdue_item(a));
+                o.overdue += usize::from(a.is_overdue(today));
                 if o.next.is_none() {
                     o.next = a.due.map(|d| NextDue { due: s.clock.date(d), title: title(a) });
                 }
@@ -209,7 +208,7 @@ pub fn pages(r: &Renderer, put: &(dyn Fn((String, String)) -> Result<()> + Sync)
         match item.1.status {
             ActionStatus::Done => done.push(item),
             ActionStatus::WontDo => wont_do.push(item),
-            _ if overdue_item(item.1) => overdue.push(item),
+            _ if item.1.is_overdue(today) => overdue.push(item),
             _ => open.push(item),
         }
     }
@@ -293,6 +292,11 @@ fn archive_url(kind: &str, n: usize) -> String {
 
 fn title(a: &ActionItem) -> String {
     a.title.clone().unwrap_or_else(|| a.id.clone())
+}
+
+/// Who owns an item, "—" when nobody does.
+fn owner(a: &ActionItem) -> &str {
+    a.owner.as_deref().unwrap_or("—")
 }
 
 const PATH: &str = "actions/index.html";
