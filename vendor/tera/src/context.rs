@@ -356,6 +356,18 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
     if pointer.is_empty() {
         return Some(value);
     }
+    // Nearly every path is plain segments between dots: split it without the quote-and-bracket
+    // state machine, which walked it a char at a time. Same tokens. (incsite patch)
+    if !pointer.bytes().any(|b| matches!(b, b'"' | b'\'' | b'\\' | b'[' | b']' | b'~')) {
+        return pointer.split('.').filter(|token| !token.is_empty()).try_fold(
+            value,
+            |target, token| match target {
+                Value::Object(map) => map.get(token),
+                Value::Array(list) => parse_index(token).and_then(|x| list.get(x)),
+                _ => None,
+            },
+        );
+    }
 
     PointerMachina::new(pointer).map(unescape_token).try_fold(
         value,

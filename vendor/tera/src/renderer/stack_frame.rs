@@ -113,6 +113,10 @@ impl<'a> StackFrame<'a> {
 
     /// Finds a value in `frame_context`.
     pub fn find_value_in_frame(&self, key: &str) -> Option<Val<'a>> {
+        // Most frames (loops, the origin) assign nothing: skip the search and the hash. (incsite patch)
+        if self.context.is_empty() {
+            return None;
+        }
         if let Some(dot) = key.find('.') {
             if dot < key.len() + 1 {
                 if let Some(found_value) =
