@@ -525,7 +525,9 @@ impl<'a> Processor<'a> {
 
         // First the default arguments
         for (arg_name, default_value) in &macro_definition.args {
-            let value = match macro_call.args.get(arg_name) {
+            // A call passes a few arguments: finding one by comparing beats hashing. (incsite patch)
+            let passed = macro_call.args.iter().find(|(name, _)| *name == arg_name).map(|(_, v)| v);
+            let value = match passed {
                 Some(val) => self.safe_eval_expression(val)?,
                 None => match *default_value {
                     Some(ref val) => self.safe_eval_expression(val)?,

@@ -139,6 +139,12 @@ impl<'a> StackFrame<'a> {
                 return Some(Cow::Owned(Value::String(for_loop.get_current_key())));
             }
 
+            // Only the loop's value and `loop` are found below: anything else (most lookups made
+            // inside a loop) needs no splitting. (incsite patch)
+            if !key.starts_with(for_loop.value_name.as_str()) && !key.starts_with("loop") {
+                return None;
+            }
+
             let (real_key, tail) = if let Some(tail_pos) = key.find('.') {
                 (&key[..tail_pos], &key[tail_pos + 1..])
             } else {
