@@ -11,7 +11,8 @@
 # history grows quadratically slow to make, in fast-import as in incsite's walk, so with 100,000
 # every size goes without it and the ratios compare like with like). Every timed `build`
 # writes into a fresh output directory (kept until the end: ~1.5 GB at 10,000, ~15 GB with 100,000).
-# One untimed warm-up run per command comes first, so every figure is with a warm page cache.
+# One untimed warm-up run per command comes first, so every figure is with a warm page cache, and
+# each run starts after an untimed `sync`, so that no run pays for writing back an earlier one's files.
 set -euo pipefail
 
 runs=5
@@ -27,7 +28,7 @@ while [ $# -gt 0 ]; do
         --no-build) build=0; shift ;;
         --no-git) git=""; shift ;;
         --dir) dir="$2"; shift 2 ;;
-        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -73,6 +74,9 @@ run() {
         # files slow for ~30 s after many were deleted (recently_deleted), which would be timed.
         local out="$work/out-$label-$n-$i" args=() a
         for a in "$@"; do [ "$a" = OUT ] && args+=("$out") || args+=("$a"); done
+        # Untimed: flush what earlier runs left dirty, so that the kernel's writeback of it does
+        # not run on the same two cores during this one (it made runs vary by a second).
+        sync
         local t0=$EPOCHREALTIME status=0
         /usr/bin/time -v -o "$work/time-v" "${args[@]}" >"$work/stdout" 2>"$work/stderr" || status=$?
         local t1=$EPOCHREALTIME
