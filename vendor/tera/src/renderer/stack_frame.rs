@@ -117,7 +117,7 @@ impl<'a> StackFrame<'a> {
         if self.context.is_empty() {
             return None;
         }
-        if let Some(dot) = key.find('.') {
+        if let Some(dot) = crate::context::find_byte(key, b'.') {
             if dot < key.len() + 1 {
                 if let Some(found_value) =
                     self.context.get(&key[0..dot]).map(|v| value_by_pointer(&key[dot + 1..], v))
@@ -145,7 +145,7 @@ impl<'a> StackFrame<'a> {
                 return None;
             }
 
-            let (real_key, tail) = if let Some(tail_pos) = key.find('.') {
+            let (real_key, tail) = if let Some(tail_pos) = crate::context::find_byte(key, b'.') {
                 (&key[..tail_pos], &key[tail_pos + 1..])
             } else {
                 (key, "")
