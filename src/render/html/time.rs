@@ -44,14 +44,21 @@ impl Clock {
     pub fn time<Z: TimeZone>(&self, t: &DateTime<Z>) -> Time {
         let local = t.with_timezone(&self.tz);
         let utc = t.with_timezone(&Utc);
-        // By hand rather than with strftime patterns, which are parsed anew on every call (a page
-        // shows dozens of times).
+        // By hand rather than with strftime patterns, which are parsed anew on every call, or
+        // `format!`, which costs ~10× pushing the digits (a page shows dozens of times).
         let date = day_month_year(local.date_naive());
-        let clock = format!("{:02}:{:02}", local.hour(), local.minute());
+        let mut clock = String::with_capacity(5);
+        push_num(&mut clock, local.hour().into(), 2);
+        clock.push(':');
+        push_num(&mut clock, local.minute().into(), 2);
         let zone = local.offset().to_string();
+        let mut text = String::with_capacity(date.len() + clock.len() + zone.len() + 3);
+        for part in [&date, ", ", &clock, " ", &zone] {
+            text.push_str(part);
+        }
         Time {
             iso: utc.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-            text: format!("{date}, {clock} {zone}"),
+            text,
             date,
             clock,
             zone,
@@ -67,7 +74,13 @@ impl Clock {
             -1 => "yesterday".to_string(),
             _ => relative(days * 86_400),
         };
-        Date { iso: format!("{}-{:02}-{:02}", year(d), d.month(), d.day()), text: day_month_year(d), rel }
+        let mut iso = String::with_capacity(10);
+        push_year(&mut iso, d);
+        iso.push('-');
+        push_num(&mut iso, d.month().into(), 2);
+        iso.push('-');
+        push_num(&mut iso, d.day().into(), 2);
+        Date { iso, text: day_month_year(d), rel }
     }
 
     /// The build's date in the site's zone.
@@ -79,15 +92,37 @@ impl Clock {
 /// "4 Mar 2026" (strftime's `%-d %b %Y`).
 fn day_month_year(d: NaiveDate) -> String {
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize % 12], year(d))
+    let mut out = String::with_capacity(11);
+    push_num(&mut out, d.day().into(), 1);
+    out.push(' ');
+    out.push_str(MONTHS[d.month0() as usize % 12]);
+    out.push(' ');
+    push_year(&mut out, d);
+    out
 }
 
 /// The year as strftime's `%Y` writes it: four digits, with a sign beyond 0–9999.
-fn year(d: NaiveDate) -> String {
+fn push_year(out: &mut String, d: NaiveDate) {
     match d.year() {
-        y @ 0..=9999 => format!("{y:04}"),
-        _ => d.format("%Y").to_string(),
+        y @ 0..=9999 => push_num(out, y as u64, 4),
+        _ => out.push_str(&d.format("%Y").to_string()),
     }
+}
+
+/// Appends `n` in decimal, zero-padded to at least `width` digits.
+fn push_num(out: &mut String, mut n: u64, width: usize) {
+    let mut digits = [b'0'; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let start = start.min(digits.len().saturating_sub(width));
+    out.extend(digits[start..].iter().map(|&b| char::from(b)));
 }
 
 /// "just now", "12 minutes ago", "in 3 days".
@@ -104,12 +139,20 @@ pub fn relative(delta_s: i64) -> String {
         a if a < 86_400 * 730 => (a / (86_400 * 30), "month"),
         a => (a / (86_400 * 365), "year"),
     };
-    let s = if n == 1 { "" } else { "s" };
-    if delta_s < 0 {
-        format!("{n} {unit}{s} ago")
-    } else {
-        format!("in {n} {unit}{s}")
+    let mut out = String::with_capacity(16);
+    if delta_s >= 0 {
+        out.push_str("in ");
     }
+    push_num(&mut out, n, 1);
+    out.push(' ');
+    out.push_str(unit);
+    if n != 1 {
+        out.push('s');
+    }
+    if delta_s < 0 {
+        out.push_str(" ago");
+    }
+    out
 }
 
 /// "45s", "3m", "1h 28m", "2d 4h": the two largest units.
@@ -117,16 +160,25 @@ pub fn duration(secs: i64) -> String {
     let sign = if secs < 0 { "−" } else { "" };
     let s = secs.unsigned_abs();
     let (d, h, m, sec) = (s / 86_400, s / 3_600 % 24, s / 60 % 60, s % 60);
-    let text = match (d, h, m) {
-        (0, 0, 0) => format!("{sec}s"),
-        (0, 0, m) if sec == 0 => format!("{m}m"),
-        (0, 0, m) => format!("{m}m {sec}s"),
-        (0, h, 0) => format!("{h}h"),
-        (0, h, m) => format!("{h}h {m}m"),
-        (d, 0, _) => format!("{d}d"),
-        (d, h, _) => format!("{d}d {h}h"),
+    let parts: &[(u64, char)] = match (d, h, m) {
+        (0, 0, 0) => &[(sec, 's')],
+        (0, 0, m) if sec == 0 => &[(m, 'm')],
+        (0, 0, m) => &[(m, 'm'), (sec, 's')],
+        (0, h, 0) => &[(h, 'h')],
+        (0, h, m) => &[(h, 'h'), (m, 'm')],
+        (d, 0, _) => &[(d, 'd')],
+        (d, h, _) => &[(d, 'd'), (h, 'h')],
     };
-    format!("{sign}{text}")
+    let mut out = String::with_capacity(12);
+    out.push_str(sign);
+    for (i, &(n, unit)) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        push_num(&mut out, n, 1);
+        out.push(unit);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -166,11 +218,65 @@ mod tests {
     }
 
     #[test]
+    fn relative_times_and_durations_read_as_format_wrote_them() {
+        fn relative_formatted(delta_s: i64) -> String {
+            let abs = delta_s.unsigned_abs();
+            if abs < 60 {
+                return "just now".into();
+            }
+            let (n, unit) = match abs {
+                a if a < 3_600 => (a / 60, "minute"),
+                a if a < 86_400 => (a / 3_600, "hour"),
+                a if a < 86_400 * 14 => (a / 86_400, "day"),
+                a if a < 86_400 * 60 => (a / (86_400 * 7), "week"),
+                a if a < 86_400 * 730 => (a / (86_400 * 30), "month"),
+                a => (a / (86_400 * 365), "year"),
+            };
+            let s = if n == 1 { "" } else { "s" };
+            if delta_s < 0 {
+                format!("{n} {unit}{s} ago")
+            } else {
+                format!("in {n} {unit}{s}")
+            }
+        }
+        fn duration_formatted(secs: i64) -> String {
+            let sign = if secs < 0 { "−" } else { "" };
+            let s = secs.unsigned_abs();
+            let (d, h, m, sec) = (s / 86_400, s / 3_600 % 24, s / 60 % 60, s % 60);
+            let text = match (d, h, m) {
+                (0, 0, 0) => format!("{sec}s"),
+                (0, 0, m) if sec == 0 => format!("{m}m"),
+                (0, 0, m) => format!("{m}m {sec}s"),
+                (0, h, 0) => format!("{h}h"),
+                (0, h, m) => format!("{h}h {m}m"),
+                (d, 0, _) => format!("{d}d"),
+                (d, h, _) => format!("{d}d {h}h"),
+            };
+            format!("{sign}{text}")
+        }
+        let mut samples: Vec<i64> = (-4_000..4_000).collect();
+        samples.extend((0..3_000).map(|i| i * 7_919 - 11_000_000));
+        samples.extend((0..3_000).map(|i| i * 1_234_567 - 2_000_000_000));
+        samples.extend([i64::MIN, i64::MIN + 1, i64::MAX, 86_400 * 14, 86_400 * 730 - 1]);
+        for s in samples {
+            assert_eq!(relative(s), relative_formatted(s), "{s}");
+            assert_eq!(duration(s), duration_formatted(s), "{s}");
+        }
+    }
+
+    #[test]
     fn formatted_as_strftime_would() {
         let now = DateTime::parse_from_rfc3339("2026-03-04T12:00:00Z").unwrap().with_timezone(&Utc);
         for zone in ["Europe/Berlin", "America/St_Johns", "Asia/Kolkata", "UTC"] {
             let clock = Clock { tz: zone.parse().unwrap(), now };
-            for t in ["0999-01-09T05:07:00Z", "2026-12-31T23:59:59Z", "2026-10-25T01:30:00Z", "9999-06-01T00:00:00Z"] {
+            for t in [
+                "0000-01-01T12:00:00Z",
+                "0007-02-03T04:05:06Z",
+                "0999-01-09T05:07:00Z",
+                "2026-12-31T23:59:59Z",
+                "2026-10-25T01:30:00Z",
+                "9999-06-01T00:00:00Z",
+            ] {
                 let t = DateTime::parse_from_rfc3339(t).unwrap();
                 let local = t.with_timezone(&clock.tz);
                 let shown = clock.time(&t);
