@@ -72,7 +72,8 @@ pub fn load(dir: Option<&Path>) -> Result<Arc<Theme>> {
 fn compile((templates, statics): &Sources) -> Result<Theme> {
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
-    tera.set_escape_fn(escape_html);
+    // Values with nothing to escape (nearly all) are written as they are, not copied first.
+    tera.set_escape_fn_with_test(escape_html, needs_escape);
     tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         .map_err(|e| anyhow::anyhow!("{}", tera_error(&e)))
         .context("the theme's templates do not compile")?;
@@ -105,7 +106,7 @@ fn files_under(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
 /// (tera's default also escapes `/`, which is safe but turns every URL into `&#x2F;` soup.)
 pub fn escape_html(input: &str) -> String {
     // Most values have nothing to escape: find the first byte that needs it before allocating.
-    let Some(first) = input.bytes().position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')) else {
+    let Some(first) = input.bytes().position(escaped) else {
         return input.to_owned();
     };
     let mut out = String::with_capacity(input.len() + input.len() / 8 + 8);
@@ -126,6 +127,16 @@ pub fn escape_html(input: &str) -> String {
     }
     out.push_str(&input[last..]);
     out
+}
+
+/// Whether [`escape_html`] changes `input`.
+pub fn needs_escape(input: &str) -> bool {
+    input.bytes().any(escaped)
+}
+
+/// A byte [`escape_html`] replaces.
+fn escaped(b: u8) -> bool {
+    matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')
 }
 
 /// A tera error with its whole chain of causes on one line (tera puts the useful part last).
@@ -151,6 +162,14 @@ mod tests {
             "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s / ü&lt;/a&gt;"
         );
         assert_eq!(escape_html("plain"), "plain");
+    }
+
+    #[test]
+    fn a_value_needs_escaping_exactly_when_escaping_changes_it() {
+        // tera writes a value as it is when `needs_escape` says no, so the two must agree.
+        for text in ["", "plain", "ü/é", "a&b", "<", ">", "\"", "'", "x'", "2026-03-04T09:12:00Z", "#x;"] {
+            assert_eq!(needs_escape(text), escape_html(text) != text, "{text:?}");
+        }
     }
 
     #[test]

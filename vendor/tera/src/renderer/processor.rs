@@ -442,7 +442,10 @@ impl<'a> Processor<'a> {
 
         // Checks if it's a string and we need to escape it (if the last filter is `safe` we don't)
         if self.should_escape && needs_escape && res.is_string() && !expr.is_marked_safe() {
-            res = Cow::Owned(Value::String(self.tera.get_escape_fn()(res.as_str().unwrap())));
+            let value = res.as_str().unwrap();
+            if self.tera.escape_needed(value) {
+                res = Cow::Owned(Value::String(self.tera.get_escape_fn()(value)));
+            }
         }
 
         Ok(res)
