@@ -59,6 +59,21 @@ fn unsafe_char(c: char) -> bool {
     matches!(c, '#' | '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}')
 }
 
+/// Whether `text` holds an [`unsafe_char`]; ASCII text is checked a byte at a time (nearly every
+/// value: decoding chars and `contains(": ")`'s substring search were most of this reader's time).
+fn has_unsafe_char(text: &str) -> bool {
+    if text.is_ascii() {
+        text.bytes().any(|b| b == b'#' || b == 0x7f)
+    } else {
+        text.chars().any(unsafe_char)
+    }
+}
+
+/// Whether `text` holds `": "`, which would make it a mapping.
+fn has_colon_space(text: &str) -> bool {
+    text.as_bytes().windows(2).any(|pair| pair == b": ")
+}
+
 /// The column (0-based, in characters) of byte `at` of a line's `text`.
 fn col(line: &Line, at: usize) -> usize {
     let before = &line.text[..at];
@@ -164,7 +179,7 @@ impl<'a> Reader<'a> {
         let value = match text.as_bytes()[0] {
             b'"' => {
                 let inner = text[1..].strip_suffix('"')?;
-                if inner.contains(['"', '\\']) || inner.chars().any(unsafe_char) {
+                if inner.contains(['"', '\\']) || has_unsafe_char(inner) {
                     return None;
                 }
                 Value::Scalar { text: Cow::Borrowed(inner), plain: false }
@@ -190,7 +205,7 @@ impl<'a> Reader<'a> {
             }
             first => {
                 let indicator = b"-?:,[]{}#&*!|>'\"%@`".contains(&first);
-                if indicator || text.contains(": ") || text.ends_with(':') || text.chars().any(unsafe_char) {
+                if indicator || text.ends_with(':') || has_colon_space(text) || has_unsafe_char(text) {
                     return None;
                 }
                 Value::Scalar { text: Cow::Borrowed(text), plain: true }
