@@ -24,34 +24,28 @@ pub fn render(view: &View, status: &Status, opts: &Options, sink: &dyn Sink) -> 
 /// A time as every machine-readable file writes it: `2026-03-04T09:12:00.000Z`.
 /// By hand for years 0–9999: the strftime pattern was parsed anew on every call, 2 % of a build.
 pub(crate) fn time<Tz: TimeZone>(t: &DateTime<Tz>) -> String {
+    use super::html::time::push_num;
     use chrono::{Datelike, Timelike};
     let t = t.with_timezone(&Utc);
-    let year = t.year();
-    if !(0..=9999).contains(&year) {
+    let Ok(year @ 0..=9999) = u64::try_from(t.year()) else {
         return t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
-    }
+    };
     // As strftime writes them: a leap second as second 60, milliseconds truncated.
     let (second, nano) = (t.second() + t.nanosecond() / 1_000_000_000, t.nanosecond() % 1_000_000_000);
-    let digits = |out: &mut String, n: u32, width: u32| {
-        for place in (0..width).rev() {
-            out.push(char::from(b'0' + (n / 10u32.pow(place) % 10) as u8));
-        }
-    };
     let mut out = String::with_capacity(24);
-    digits(&mut out, year as u32, 4);
-    out.push('-');
-    digits(&mut out, t.month(), 2);
-    out.push('-');
-    digits(&mut out, t.day(), 2);
-    out.push('T');
-    digits(&mut out, t.hour(), 2);
-    out.push(':');
-    digits(&mut out, t.minute(), 2);
-    out.push(':');
-    digits(&mut out, second, 2);
-    out.push('.');
-    digits(&mut out, nano / 1_000_000, 3);
-    out.push('Z');
+    let fields: [(u64, usize, char); 7] = [
+        (year, 4, '-'),
+        (t.month().into(), 2, '-'),
+        (t.day().into(), 2, 'T'),
+        (t.hour().into(), 2, ':'),
+        (t.minute().into(), 2, ':'),
+        (second.into(), 2, '.'),
+        ((nano / 1_000_000).into(), 3, 'Z'),
+    ];
+    for (n, width, then) in fields {
+        push_num(&mut out, n, width);
+        out.push(then);
+    }
     out
 }
 

@@ -109,8 +109,8 @@ fn push_year(out: &mut String, d: NaiveDate) {
     }
 }
 
-/// Appends `n` in decimal, zero-padded to at least `width` digits.
-fn push_num(out: &mut String, mut n: u64, width: usize) {
+/// Appends `n` in decimal, zero-padded to at least `width` digits (the API's times use it too).
+pub(crate) fn push_num(out: &mut String, mut n: u64, width: usize) {
     let mut digits = [b'0'; 20];
     let mut start = digits.len();
     loop {
