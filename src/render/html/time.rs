@@ -101,8 +101,9 @@ fn day_month_year(d: NaiveDate) -> String {
     out
 }
 
-/// The year as strftime's `%Y` writes it: four digits, with a sign beyond 0–9999.
-fn push_year(out: &mut String, d: NaiveDate) {
+/// The year as strftime's `%Y` writes it: four digits, with a sign beyond 0–9999 (the API's times
+/// use it too).
+pub(crate) fn push_year(out: &mut String, d: NaiveDate) {
     match d.year() {
         y @ 0..=9999 => push_num(out, y as u64, 4),
         _ => out.push_str(&d.format("%Y").to_string()),
