@@ -14,6 +14,7 @@
 //! `handoff-not-in-roles`.
 
 mod actions;
+mod headings;
 mod postmortem;
 mod refs;
 mod roles;

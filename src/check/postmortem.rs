@@ -1,42 +1,12 @@
 //! The post-mortem: a published one has the required sections and an independent facilitator; a
 //! required one is published in time.
 
+use super::headings::{headings, normalize};
 use super::{same_person, Index};
 use crate::diag::Diagnostic;
 use crate::duration;
 use crate::record::{EventKind, PostmortemStatus, Record};
 use crate::schema::PostmortemPolicy;
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-use std::collections::HashSet;
-
-/// The text of every heading in a Markdown body (ATX or setext, any level), normalized for
-/// comparison. Lines that only look like headings (inside code blocks, …) do not count.
-pub(super) fn headings(markdown: &str) -> HashSet<String> {
-    let mut found = HashSet::new();
-    let mut current: Option<String> = None;
-    for event in Parser::new_ext(markdown, Options::ENABLE_HEADING_ATTRIBUTES) {
-        match event {
-            Event::Start(Tag::Heading { .. }) => current = Some(String::new()),
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some(text) = current.take() {
-                    found.insert(normalize(&text));
-                }
-            }
-            Event::Text(text) | Event::Code(text) => {
-                if let Some(current) = current.as_mut() {
-                    current.push_str(&text);
-                }
-            }
-            _ => {}
-        }
-    }
-    found
-}
-
-/// Case and spacing do not matter in a section name.
-fn normalize(heading: &str) -> String {
-    heading.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
-}
 
 fn is_published(record: &Record) -> bool {
     record.postmortem.as_ref().is_some_and(|p| p.status == PostmortemStatus::Published)

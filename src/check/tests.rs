@@ -291,8 +291,7 @@ fn maintenance_needs_no_severity_or_roles_but_known_services() {
 
 #[test]
 fn headings_ignore_code_and_accept_setext() {
-    let found =
-        postmortem::headings("Root  Cause\n===\n\n```\n# Impact\n```\n    # Indented\n#### `Action` Items ###\n");
+    let found = headings::headings("Root  Cause\n===\n\n```\n# Impact\n```\n    # Indented\n#### `Action` Items ###\n");
     let mut found: Vec<String> = found.into_iter().collect();
     found.sort();
     assert_eq!(found, vec!["action items", "root cause"]);
