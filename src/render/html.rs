@@ -24,9 +24,10 @@ use super::{Options, Sink};
 use crate::site::View;
 use crate::status::Status;
 use anyhow::{anyhow, Context as _, Result};
-use context::{Card, Shared};
+use context::Shared;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::sync::Arc;
 use theme::Theme;
 
 /// The script serve mode adds to every page.
@@ -134,7 +135,7 @@ impl Renderer<'_> {
             .map_err(|e| anyhow!("{}", theme::tera_error(&e)))
             .with_context(|| format!("cannot prepare {path}"))?;
         let s = self.shared;
-        ctx.insert("site", &s.site);
+        ctx.insert_shared("site", &s.site_value);
         ctx.insert("root", &self.root(path));
         ctx.insert("nav", nav);
         ctx.insert("page_title", title);
@@ -152,17 +153,22 @@ impl Renderer<'_> {
         Ok((path.to_string(), html))
     }
 
-    /// One record as a list row (`incident_row.html`) for pages whose way to the root is `root`.
-    fn row(&self, card: &Card, root: &str) -> Result<String> {
+    /// Record `i`'s list row (`incident_row.html`) for pages whose way to the root is `root`.
+    fn row(&self, i: usize, root: &str) -> Result<String> {
+        self.row_of(i, &self.shared.card_value(i), root)
+    }
+
+    /// [`Renderer::row`] with the record's card already converted.
+    fn row_of(&self, i: usize, card: &Arc<serde_json::Value>, root: &str) -> Result<String> {
         let mut ctx = tera::Context::new();
-        ctx.insert("card", card);
-        ctx.insert("site", &self.shared.site);
+        ctx.insert_shared("card", card);
+        ctx.insert_shared("site", &self.shared.site_value);
         ctx.insert("root", root);
         self.theme
             .tera
             .render("incident_row.html", &ctx)
             .map_err(|e| anyhow!("{}", theme::tera_error(&e)))
-            .with_context(|| format!("cannot render the list row of {}", card.id))
+            .with_context(|| format!("cannot render the list row of {}", self.shared.card(i).id))
     }
 
     /// Every record's row, in `view.records` order, for pages at each of `roots` (ways to the
@@ -175,17 +181,27 @@ impl Renderer<'_> {
     /// or tests `root` in its row template). Otherwise rows are rendered at each root.
     fn rows(&self, roots: &[String]) -> Result<Vec<Vec<String>>> {
         let n = self.shared.view.records.len();
-        let direct = |i: usize| -> Result<Vec<String>> {
-            roots.iter().map(|root| self.row(self.shared.card(i), root)).collect()
+        let direct = |i: usize, card: &Arc<serde_json::Value>| -> Result<Vec<String>> {
+            roots.iter().map(|root| self.row_of(i, card, root)).collect()
         };
-        let marked = |i: usize| -> Result<Vec<String>> {
-            let row = self.row(self.shared.card(i), MARK)?;
+        let marked = |i: usize, card: &Arc<serde_json::Value>| -> Result<Vec<String>> {
+            let row = self.row_of(i, card, MARK)?;
             Ok(roots.iter().map(|root| row.replace(MARK, root)).collect())
         };
-        let shared_render = roots.len() > 1 && n > 0 && direct(0)? == marked(0)?;
+        let shared_render = roots.len() > 1 && n > 0 && {
+            let card = self.shared.card_value(0);
+            direct(0, &card)? == marked(0, &card)?
+        };
         let per_record: Vec<Vec<String>> = (0..n)
             .into_par_iter()
-            .map(|i| if shared_render && marks(self.shared.card(i)) == Some(0) { marked(i) } else { direct(i) })
+            .map(|i| {
+                let card = self.shared.card_value(i);
+                if shared_render && value_marks(&card) == 0 {
+                    marked(i, &card)
+                } else {
+                    direct(i, &card)
+                }
+            })
             .collect::<Result<_>>()?;
         let mut rows: Vec<Vec<String>> = roots.iter().map(|_| Vec::with_capacity(n)).collect();
         for record_rows in per_record {
@@ -205,7 +221,20 @@ const MARK: &str = "\u{FFFF}";
 
 /// How many times `value`'s strings hold [`MARK`].
 fn marks(value: &impl Serialize) -> Option<usize> {
-    serde_json::to_string(value).ok().map(|json| json.matches(MARK).count())
+    serde_json::to_value(value).ok().map(|value| value_marks(&value))
+}
+
+/// How many times the strings of a template value (its keys too) hold [`MARK`].
+fn value_marks(value: &serde_json::Value) -> usize {
+    use serde_json::Value;
+    // The mark's first byte, looked for before setting up a substring search on every string.
+    let count = |s: &str| if s.as_bytes().contains(&MARK.as_bytes()[0]) { s.matches(MARK).count() } else { 0 };
+    match value {
+        Value::String(s) => count(s),
+        Value::Array(items) => items.iter().map(value_marks).sum(),
+        Value::Object(map) => map.iter().map(|(k, v)| count(k) + value_marks(v)).sum(),
+        Value::Null | Value::Bool(_) | Value::Number(_) => 0,
+    }
 }
 
 /// The output path of the page for addresses that have none.
@@ -259,7 +288,7 @@ fn runbook_pages(r: &Renderer) -> Result<Vec<(String, String)>> {
         let page = Page {
             runbook: v,
             body_html: markdown::render(&rb.body, 0, &s.base_path, &root),
-            used_in: users.iter().map(|&i| r.row(s.card(i), &root)).collect::<Result<_>>()?,
+            used_in: users.iter().map(|&i| r.row(i, &root)).collect::<Result<_>>()?,
         };
         out.push(r.page("runbook.html", &path, "runbooks", &rb.title, &page)?);
     }

@@ -3,7 +3,7 @@
 //! pre-rendered pages — filtering works without JavaScript.
 
 use super::context::{record_status_label, Shared};
-use super::{marks, Renderer, MARK};
+use super::{marks, value_marks, Renderer, MARK};
 use crate::record::{valid_id, Status as RecordStatus};
 use anyhow::Result;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -209,7 +209,7 @@ pub fn pages(r: &Renderer, put: &(dyn Fn((String, String)) -> Result<()> + Sync)
             months: months(&spec.members, &month_of),
         };
         let (path, html) = r.page("incidents.html", &spec.path, "incidents", &spec.heading, &page)?;
-        match with_rows(&html, &page, rows, &s.site) {
+        match with_rows(&html, &page, rows, &s.site_value) {
             Some(html) => put((path, html)),
             None => {
                 for m in &mut page.months {
@@ -250,8 +250,8 @@ fn months(members: &[usize], month_of: &[Option<(i32, u32)>]) -> Vec<Month> {
 /// at 10,000 records) go straight into the page instead of through tera's context. `None` when a
 /// placeholder may not be what it seems (the page's own values hold [`MARK`]); the page is then
 /// rendered with the rows in place.
-fn with_rows(html: &str, page: &Page, rows: &[String], site: &impl Serialize) -> Option<String> {
-    if marks(page)? != 2 * page.months.len() || marks(site)? != 0 {
+fn with_rows(html: &str, page: &Page, rows: &[String], site: &serde_json::Value) -> Option<String> {
+    if marks(page)? != 2 * page.months.len() || value_marks(site) != 0 {
         return None;
     }
     let size: usize = page.months.iter().flat_map(|m| &m.members).map(|&i| rows[i].len()).sum();

@@ -95,11 +95,7 @@ pub fn page(r: &Renderer) -> Result<(String, String)> {
         active_incidents: active(&st.active_incidents),
         active_maintenance: active(&st.active_maintenance),
         upcoming_maintenance: active(&st.upcoming_maintenance),
-        recently_resolved: st
-            .recently_resolved
-            .iter()
-            .map(|&i| r.row(s.card(i), &r.root(PATH)))
-            .collect::<Result<_>>()?,
+        recently_resolved: st.recently_resolved.iter().map(|&i| r.row(i, &r.root(PATH))).collect::<Result<_>>()?,
         recent_days: status::RECENT_DAYS,
         history_days: status::HISTORY_DAYS,
     };
