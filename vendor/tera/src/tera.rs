@@ -63,7 +63,9 @@ pub struct Tera {
     #[doc(hidden)]
     glob: Option<String>,
     #[doc(hidden)]
-    pub templates: HashMap<String, Template>,
+    /// Hashed with foldhash: a macro call looks its template up here, and SipHash was most of
+    /// that. (incsite patch)
+    pub templates: HashMap<String, Template, foldhash::fast::FixedState>,
     #[doc(hidden)]
     pub filters: HashMap<String, Arc<dyn Filter>>,
     #[doc(hidden)]
@@ -93,7 +95,7 @@ impl Tera {
 
         let mut tera = Tera {
             glob: Some(dir.to_string()),
-            templates: HashMap::new(),
+            templates: HashMap::default(),
             filters: HashMap::new(),
             functions: HashMap::new(),
             testers: HashMap::new(),
@@ -270,7 +272,7 @@ impl Tera {
         // Recursive fn that finds all the parents and put them in an ordered Vec from closest to first parent
         // parent template
         fn build_chain(
-            templates: &HashMap<String, Template>,
+            templates: &HashMap<String, Template, foldhash::fast::FixedState>,
             start: &Template,
             template: &Template,
             mut parents: Vec<String>,
@@ -914,7 +916,7 @@ impl Default for Tera {
     fn default() -> Tera {
         let mut tera = Tera {
             glob: None,
-            templates: HashMap::new(),
+            templates: HashMap::default(),
             filters: HashMap::new(),
             testers: HashMap::new(),
             functions: HashMap::new(),

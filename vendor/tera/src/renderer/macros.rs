@@ -7,7 +7,7 @@ use std::collections::HashMap;
 // Types around Macros get complicated, simplify it a bit by using aliases
 
 /// Maps { macro => macro_definition }
-pub type MacroDefinitionMap = HashMap<String, MacroDefinition>;
+pub type MacroDefinitionMap = HashMap<String, MacroDefinition, foldhash::fast::FixedState>;
 /// Maps { namespace => ( macro_template, { macro => macro_definition }) }
 pub type MacroNamespaceMap<'a> =
     HashMap<&'a str, (&'a str, &'a MacroDefinitionMap), foldhash::fast::FixedState>;
