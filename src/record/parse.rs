@@ -117,16 +117,17 @@ pub fn split_front_matter<'a>(file: &str, bytes: &'a [u8]) -> Result<Split<'a>, 
 /// Where the closing `---` line (the first at or after `from` that is `---` and blanks) starts and
 /// where the line after it starts, in a text without CRs.
 fn close_line_span(text: &str, from: usize) -> Option<(usize, usize)> {
-    let mut search = from;
-    loop {
-        let start = search + text.get(search..)?.find("---")?;
+    // Line by line: finding each newline is a byte scan, where searching for `---` was a
+    // substring search over the whole front matter.
+    let mut start = from;
+    while start < text.len() {
         let end = text[start..].find('\n').map_or(text.len(), |i| start + i + 1);
-        let line_start = start == from || text.as_bytes()[start - 1] == b'\n';
-        if line_start && text[start + 3..end].trim_end().is_empty() {
+        if text[start..end].strip_prefix("---").is_some_and(|rest| rest.trim_end().is_empty()) {
             return Some((start, end));
         }
-        search = start + 3;
+        start = end;
     }
+    None
 }
 
 /// Parses a file's front matter into a YAML tree, or gives the one diagnostic that stops it being
