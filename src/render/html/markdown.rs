@@ -68,9 +68,15 @@ fn write_sanitized(events: Vec<Event>) -> String {
 
 /// The fast path: pulldown-cmark's HTML of [`fast_path_events`], with no sanitizer after it.
 fn write_fast(events: Vec<Event>) -> String {
+    // Known from the events, so that a body without footnotes is not searched for them.
+    let footnotes = events.iter().any(|e| matches!(e, Event::FootnoteReference(_)));
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, fast_path_events(events));
-    with_footnote_rel(html)
+    if footnotes {
+        with_footnote_rel(html)
+    } else {
+        html
+    }
 }
 
 /// Adds to the links of footnote references the `rel` the sanitizer adds to every link. pulldown-cmark writes
