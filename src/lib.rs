@@ -4,6 +4,7 @@
 //! The pipeline (see ARCHITECTURE.md): files → [`record`] parsing → [`check`] → [`site::Site`]
 //! → [`site::View`] for one audience → [`render`] pages / [`metrics`] figures → [`output`].
 
+pub mod allocator;
 pub mod check;
 pub mod cmd;
 pub mod config;

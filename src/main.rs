@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 /// mimalloc: parsing and checking make millions of small allocations.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: incsite::allocator::Allocator = incsite::allocator::Allocator;
 
 /// Incident records in git, checked against your policies and published as a status site.
 #[derive(Debug, Parser)]
