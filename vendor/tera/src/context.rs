@@ -1,4 +1,4 @@
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::io::Write;
 use std::sync::Arc;
 
@@ -14,14 +14,16 @@ use crate::errors::{Error, Result as TeraResult};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Context {
     /// Each value behind an `Arc`, so that one value can be shared by many contexts without
-    /// being copied: see [`Context::insert_shared`]. (incsite patch)
-    data: BTreeMap<String, Arc<Value>>,
+    /// being copied: see [`Context::insert_shared`]. Hashed with foldhash: every variable a
+    /// template names is looked up here, and a `BTreeMap` called `memcmp` for each key it
+    /// passed. (incsite patch)
+    data: HashMap<String, Arc<Value>, foldhash::fast::FixedState>,
 }
 
 impl Context {
     /// Initializes an empty context
     pub fn new() -> Self {
-        Context { data: BTreeMap::new() }
+        Context { data: HashMap::default() }
     }
 
     /// Converts the `val` parameter to `Value` and insert it into the context.
@@ -95,8 +97,8 @@ impl Context {
     /// source.insert("d", &4);
     /// target.extend(source);
     /// ```
-    pub fn extend(&mut self, mut source: Context) {
-        self.data.append(&mut source.data);
+    pub fn extend(&mut self, source: Context) {
+        self.data.extend(source.data);
     }
 
     /// Converts the context to a `serde_json::Value` consuming the context.
@@ -112,7 +114,7 @@ impl Context {
     pub fn from_value(obj: Value) -> TeraResult<Self> {
         match obj {
             Value::Object(m) => {
-                let mut data = BTreeMap::new();
+                let mut data = HashMap::default();
                 for (key, value) in m {
                     data.insert(key, Arc::new(value));
                 }
@@ -381,7 +383,7 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
         return dot_segments(pointer).filter(|token| !token.is_empty()).try_fold(
             value,
             |target, token| match target {
-                Value::Object(map) => map.get(token),
+                Value::Object(map) => field(map, token),
                 Value::Array(list) => parse_index(token).and_then(|x| list.get(x)),
                 _ => None,
             },
@@ -391,11 +393,38 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
     PointerMachina::new(pointer).map(unescape_token).try_fold(
         value,
         |target, token| match target {
-            Value::Object(map) => map.get(token.as_ref()),
+            Value::Object(map) => field(map, token.as_ref()),
             Value::Array(list) => parse_index(&token).and_then(|x| list.get(x)),
             _ => None,
         },
     )
+}
+
+/// Maps with more entries than this are searched as maps; a scan is cheaper below. (incsite patch)
+const SCAN_MAX: usize = 32;
+
+/// The value at `key` among a small map's `entries`: for the few dozen short keys of a template
+/// value, a scan that compares lengths and first bytes before any whole key beats the map's
+/// search, which calls `memcmp` for every key it passes. (incsite patch)
+#[inline]
+pub(crate) fn find_key<'a, V: 'a>(
+    mut entries: impl Iterator<Item = (&'a String, &'a V)>,
+    key: &str,
+) -> Option<&'a V> {
+    let first = key.as_bytes().first();
+    entries
+        .find(|(k, _)| k.len() == key.len() && k.as_bytes().first() == first && k.as_str() == key)
+        .map(|(_, v)| v)
+}
+
+/// `map.get(key)`, by [`find_key`] for a small map. (incsite patch)
+#[inline]
+fn field<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    if map.len() <= SCAN_MAX {
+        find_key(map.iter(), key)
+    } else {
+        map.get(key)
+    }
 }
 
 /// Where `byte` (ASCII) first occurs in `s`. `str::find(char)` and `contains(char)` confirm each
