@@ -11,8 +11,9 @@
 # history grows quadratically slow to make, in fast-import as in incsite's walk, so with 100,000
 # every size goes without it and the ratios compare like with like). Every timed `build`
 # writes into a fresh output directory (kept until the end: ~1.5 GB at 10,000, ~15 GB with 100,000).
-# One untimed warm-up run per command comes first, so every figure is with a warm page cache, and
-# each run starts after an untimed `sync`, so that no run pays for writing back an earlier one's files.
+# One untimed warm-up run per command comes first, and each run starts after an untimed `sync` (so
+# that no run pays for writing back an earlier one's files) and an untimed read of the site's files
+# (so that every figure is with a warm page cache).
 set -euo pipefail
 
 runs=5
@@ -28,7 +29,7 @@ while [ $# -gt 0 ]; do
         --no-build) build=0; shift ;;
         --no-git) git=""; shift ;;
         --dir) dir="$2"; shift 2 ;;
-        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -77,6 +78,11 @@ run() {
         # Untimed: flush what earlier runs left dirty, so that the kernel's writeback of it does
         # not run on the same two cores during this one (it made runs vary by a second).
         sync
+        # Untimed: read the site's files (sources and git objects), so that every run finds
+        # them in the page cache. Some VMs give cached pages back within seconds of disuse (on
+        # the one of BENCHMARKS.md, re-reading 10,000 sources took 0.2 s at once and 0.5 s after
+        # 30 s idle; 100,000 came from disk), so one warm-up run per command was not enough.
+        find "$site" -type f -print0 | xargs -0 cat >/dev/null
         local t0=$EPOCHREALTIME status=0
         /usr/bin/time -v -o "$work/time-v" "${args[@]}" >"$work/stdout" 2>"$work/stderr" || status=$?
         local t1=$EPOCHREALTIME

@@ -25,7 +25,8 @@ pub struct Args {
     pub base_url: Option<String>,
 }
 
-/// Builds the site; returns the exit status (0 built, 1 the records have errors).
+/// Builds the site; returns the exit status (0 built, 1 the records have errors). The last thing
+/// an `incsite build` process does: it leaves the records it read for the exit to free.
 pub fn run(root: &Path, args: &Args) -> Result<u8> {
     let started = Instant::now();
     let now = super::now(args.now.as_deref())?;
@@ -85,6 +86,10 @@ pub fn run(root: &Path, args: &Args) -> Result<u8> {
         out.display(),
         started.elapsed().as_millis()
     );
+    // The process ends here: freeing every record and index one allocation at a time would only
+    // delay the exit (~0.4 s at 100,000 records, on one core).
+    std::mem::forget(view);
+    std::mem::forget(opts);
     Ok(0)
 }
 
