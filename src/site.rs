@@ -77,7 +77,7 @@ fn markdown_files(root: &Path, dir: &Path, recursive: bool) -> Result<Vec<(Strin
     if !dir.is_dir() {
         return Ok(out);
     }
-    let walker = walkdir::WalkDir::new(dir).max_depth(if recursive { usize::MAX } else { 1 }).sort_by_file_name();
+    let walker = walkdir::WalkDir::new(dir).max_depth(if recursive { usize::MAX } else { 1 });
     for entry in walker {
         let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
         let name = entry.file_name().to_string_lossy();
@@ -88,6 +88,10 @@ fn markdown_files(root: &Path, dir: &Path, recursive: bool) -> Result<Vec<(Strin
         let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
         out.push((rel, entry.path().to_path_buf()));
     }
+    // In the order of a walk with each folder's entries sorted by name, as `sort_by_file_name`
+    // gives it; sorted here at once, as that parsed both paths for every comparison (~1 % of a
+    // build, before the records can be read in parallel).
+    out.sort_by(|(a, _), (b, _)| a.split('/').cmp(b.split('/')));
     Ok(out)
 }
 
