@@ -4,7 +4,7 @@
 use super::context::{record_status_label, Card, CommitView, Label, Shared};
 use super::time::{self, Time};
 use super::tracker::{action_row, ActionRow};
-use super::{markdown, Renderer};
+use super::{markdown, Rendered, Renderer};
 use crate::record::{EventKind, PostmortemStatus, Record};
 use anyhow::Result;
 use serde::Serialize;
@@ -83,7 +83,7 @@ struct Page<'a> {
     extra: &'a serde_json::Value,
 }
 
-pub fn page(r: &Renderer, index: usize) -> Result<(String, String)> {
+pub fn page(r: &Renderer, index: usize) -> Result<Rendered> {
     let s = r.shared;
     let record = &s.view.records[index];
     let card = s.card(index);

@@ -3,7 +3,7 @@
 //! pre-rendered pages — filtering works without JavaScript.
 
 use super::context::{record_status_label, Shared};
-use super::{marks, value_marks, Renderer, MARK};
+use super::{marks, value_marks, Rendered, Renderer, MARK};
 use crate::record::{valid_id, Status as RecordStatus};
 use anyhow::Result;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -92,7 +92,7 @@ struct Spec {
 }
 
 /// Renders the list and its filter pages, handing each to `put` as it is made.
-pub fn pages(r: &Renderer, put: &(dyn Fn((String, String)) -> Result<()> + Sync)) -> Result<()> {
+pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Result<()> {
     let s = r.shared;
     let records = &s.view.records;
     let mut order: Vec<usize> = (0..records.len()).collect();
@@ -209,8 +209,8 @@ pub fn pages(r: &Renderer, put: &(dyn Fn((String, String)) -> Result<()> + Sync)
             months: months(&spec.members, &month_of),
         };
         let (path, html) = r.page("incidents.html", &spec.path, "incidents", &spec.heading, &page)?;
-        match with_rows(&html, &page, rows, &s.site_value) {
-            Some(html) => put((path, html)),
+        match std::str::from_utf8(&html).ok().and_then(|html| with_rows(html, &page, rows, &s.site_value)) {
+            Some(html) => put((path, html.into_bytes())),
             None => {
                 for m in &mut page.months {
                     m.rows = m.members.iter().map(|&i| rows[i].as_str()).collect();

@@ -5,7 +5,7 @@
 
 use super::context::{Sev, Shared};
 use super::time::Time;
-use super::Renderer;
+use super::{Rendered, Renderer};
 use crate::duration::human;
 use crate::metrics::{self, Figure, Filter, Group, Report};
 use crate::render::charts;
@@ -171,7 +171,7 @@ struct Page {
     people: Option<Vec<PersonView>>,
 }
 
-pub fn page(r: &Renderer) -> Result<(String, String)> {
+pub fn page(r: &Renderer) -> Result<Rendered> {
     let s = r.shared;
     let report = metrics::report(s.view, &Filter::default(), s.opts.now);
     let page = build(s, &report);

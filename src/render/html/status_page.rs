@@ -4,7 +4,7 @@
 
 use super::context::{record_status_label, state_class, state_label, Card, Label, Shared};
 use super::time::Time;
-use super::Renderer;
+use super::{Rendered, Renderer};
 use crate::record::{EventKind, Record};
 use crate::status::{self, ComponentStatus, Indicator};
 use anyhow::Result;
@@ -76,7 +76,7 @@ struct Page<'a> {
     history_days: i64,
 }
 
-pub fn page(r: &Renderer) -> Result<(String, String)> {
+pub fn page(r: &Renderer) -> Result<Rendered> {
     let s = r.shared;
     let st = s.status();
     // The banner's colour follows the worst service state; an incident that declares no impact

@@ -5,7 +5,7 @@
 
 use super::context::{Label, Shared};
 use super::time::Date;
-use super::Renderer;
+use super::{Rendered, Renderer};
 use crate::record::{ActionItem, ActionStatus, Priority};
 use anyhow::Result;
 use rayon::prelude::*;
@@ -162,7 +162,7 @@ const ARCHIVE_PAGE: usize = 500;
 type Item<'a> = (usize, &'a ActionItem);
 
 /// Renders the tracker and the archive of its closed items, handing each page to `put`.
-pub fn pages(r: &Renderer, put: &(dyn Fn((String, String)) -> Result<()> + Sync)) -> Result<()> {
+pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Result<()> {
     let s = r.shared;
     let today = s.clock.today();
     let mut items: Vec<Item> = s
