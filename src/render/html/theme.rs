@@ -110,22 +110,24 @@ pub fn escape_html(input: &str) -> String {
         return input.to_owned();
     };
     let mut out = String::with_capacity(input.len() + input.len() / 8 + 8);
-    out.push_str(&input[..first]);
-    let mut last = first;
-    for (i, b) in input.bytes().enumerate().skip(first) {
-        let entity = match b {
+    let (mut at, mut rest) = (first, input);
+    // From one byte to escape to the next, copying the text between in one piece.
+    loop {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&input[last..i]);
-        out.push_str(entity);
-        last = i + 1;
+            _ => "&#39;",
+        });
+        rest = &rest[at + 1..];
+        match rest.bytes().position(escaped) {
+            Some(next) => at = next,
+            None => break,
+        }
     }
-    out.push_str(&input[last..]);
+    out.push_str(rest);
     out
 }
 
