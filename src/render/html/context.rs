@@ -163,8 +163,7 @@ pub struct Shared<'a> {
     /// The path part of the base URL (`/`, `/status/`): what a root-relative link in a body may
     /// start with.
     pub base_path: String,
-    pub site: SiteInfo,
-    /// `site` as a template value, converted once and shared by every page's context.
+    /// The [`SiteInfo`] every template gets as `site`, converted once for every page's context.
     pub site_value: Arc<serde_json::Value>,
     pub by_id: HashMap<&'a str, usize>,
     pub runbooks: HashMap<&'a str, &'a Runbook>,
@@ -229,7 +228,6 @@ impl<'a> Shared<'a> {
             clock,
             base_path,
             site_value: template_value(&site),
-            site,
             by_id,
             runbooks,
             services,
