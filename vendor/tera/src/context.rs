@@ -403,28 +403,18 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
 /// Maps with more entries than this are searched as maps; a scan is cheaper below. (incsite patch)
 const SCAN_MAX: usize = 32;
 
-/// The value at `key` among a small map's `entries`: for the few dozen short keys of a template
-/// value, a scan that compares lengths and first bytes before any whole key beats the map's
-/// search, which calls `memcmp` for every key it passes. (incsite patch)
-#[inline]
-pub(crate) fn find_key<'a, V: 'a>(
-    mut entries: impl Iterator<Item = (&'a String, &'a V)>,
-    key: &str,
-) -> Option<&'a V> {
-    let first = key.as_bytes().first();
-    entries
-        .find(|(k, _)| k.len() == key.len() && k.as_bytes().first() == first && k.as_str() == key)
-        .map(|(_, v)| v)
-}
-
-/// `map.get(key)`, by [`find_key`] for a small map. (incsite patch)
+/// `map.get(key)`. For the few dozen short keys of a template value, a scan that compares
+/// lengths and first bytes before any whole key beats the map's search, which calls `memcmp` for
+/// every key it passes; larger maps are searched as maps. (incsite patch)
 #[inline]
 fn field<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-    if map.len() <= SCAN_MAX {
-        find_key(map.iter(), key)
-    } else {
-        map.get(key)
+    if map.len() > SCAN_MAX {
+        return map.get(key);
     }
+    let first = key.as_bytes().first();
+    map.iter()
+        .find(|(k, _)| k.len() == key.len() && k.as_bytes().first() == first && k.as_str() == key)
+        .map(|(_, v)| v)
 }
 
 /// Where `byte` (ASCII) first occurs in `s`. `str::find(char)` and `contains(char)` confirm each
