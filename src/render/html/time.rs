@@ -126,20 +126,26 @@ pub(crate) fn push_num(out: &mut String, mut n: u64, width: usize) {
     out.extend(digits[start..].iter().map(|&b| char::from(b)));
 }
 
-/// "just now", "12 minutes ago", "in 3 days".
-pub fn relative(delta_s: i64) -> String {
-    let abs = delta_s.unsigned_abs();
-    if abs < 60 {
-        return "just now".into();
-    }
-    let (n, unit) = match abs {
+/// A span of a minute or more (in seconds) in the largest unit that reads naturally: how many,
+/// and the unit's name.
+fn amount(abs: u64) -> (u64, &'static str) {
+    match abs {
         a if a < 3_600 => (a / 60, "minute"),
         a if a < 86_400 => (a / 3_600, "hour"),
         a if a < 86_400 * 14 => (a / 86_400, "day"),
         a if a < 86_400 * 60 => (a / (86_400 * 7), "week"),
         a if a < 86_400 * 730 => (a / (86_400 * 30), "month"),
         a => (a / (86_400 * 365), "year"),
-    };
+    }
+}
+
+/// "just now", "12 minutes ago", "in 3 days".
+pub fn relative(delta_s: i64) -> String {
+    let abs = delta_s.unsigned_abs();
+    if abs < 60 {
+        return "just now".into();
+    }
+    let (n, unit) = amount(abs);
     let mut out = String::with_capacity(16);
     if delta_s >= 0 {
         out.push_str("in ");
@@ -225,14 +231,7 @@ mod tests {
             if abs < 60 {
                 return "just now".into();
             }
-            let (n, unit) = match abs {
-                a if a < 3_600 => (a / 60, "minute"),
-                a if a < 86_400 => (a / 3_600, "hour"),
-                a if a < 86_400 * 14 => (a / 86_400, "day"),
-                a if a < 86_400 * 60 => (a / (86_400 * 7), "week"),
-                a if a < 86_400 * 730 => (a / (86_400 * 30), "month"),
-                a => (a / (86_400 * 365), "year"),
-            };
+            let (n, unit) = amount(abs);
             let s = if n == 1 { "" } else { "s" };
             if delta_s < 0 {
                 format!("{n} {unit}{s} ago")
