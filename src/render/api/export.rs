@@ -57,7 +57,23 @@ struct Export<'a> {
     audience: crate::site::Audience,
     site: Site<'a>,
     metrics: &'a crate::config::MetricsConfig,
-    incidents: Vec<Entry<'a>>,
+    incidents: Entries<'a>,
+}
+
+/// The entries, each made as it is written: held all at once they were hundreds of megabytes at
+/// 100,000 records, made and dropped only to be written in order.
+struct Entries<'a> {
+    view: &'a View,
+    status: &'a Status,
+    opts: &'a Options,
+    today: NaiveDate,
+    order: Vec<usize>,
+}
+
+impl Serialize for Entries<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.order.iter().map(|&i| entry(self.view, self.status, self.opts, self.today, i)))
+    }
 }
 
 #[derive(Serialize)]
@@ -164,13 +180,12 @@ pub fn render(view: &View, status: &Status, opts: &Options, sink: &dyn Sink) -> 
         let (ra, rb) = (&view.records[a], &view.records[b]);
         start(rb).cmp(&start(ra)).then_with(|| ra.id.value.cmp(&rb.id.value))
     });
-    let incidents = order.iter().map(|&i| entry(view, status, opts, today, i)).collect();
     let export = Export {
         generated_at: time(&opts.now),
         audience: view.audience,
         site: Site { title: &view.config.title, url: base_url(opts), time_zone: &view.config.timezone },
         metrics: &view.config.metrics,
-        incidents,
+        incidents: Entries { view, status, opts, today, order },
     };
     let path = "api/incidents.json";
     sink.put_with(path.to_string(), &mut |out| write_json(out, path, &export))

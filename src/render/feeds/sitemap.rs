@@ -13,19 +13,26 @@ pub(super) fn render(opts: &Options, html_paths: &[String], pages: &mut Pages) {
 
 /// The sitemap of the `index.html` pages among `paths`.
 fn sitemap(base: &str, paths: &[String]) -> String {
-    let mut urls: Vec<String> = paths
+    // Each page's URL after the base and its `/`: sorted, they are in the order of the whole URLs,
+    // and they hold nothing to escape (only unreserved characters, `%` and `/`).
+    let mut dirs: Vec<String> = paths
         .iter()
         .filter_map(|path| {
             let dir = if path == "index.html" { "" } else { path.strip_suffix("/index.html")? };
-            let dir = if dir.is_empty() { String::new() } else { format!("{}/", encode_path(dir)) };
-            Some(format!("{base}/{dir}"))
+            Some(if dir.is_empty() { String::new() } else { encode_path(dir) + "/" })
         })
         .collect();
-    urls.sort();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    dirs.sort_unstable();
+    let base = xml_escape(base);
+    const URL: [&str; 2] = ["  <url><loc>", "</loc></url>\n"];
+    let size: usize = dirs.iter().map(|d| URL[0].len() + base.len() + 1 + d.len() + URL[1].len()).sum();
+    let mut out = String::with_capacity(size + 128);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for url in urls {
-        let _ = writeln!(out, "  <url><loc>{}</loc></url>", xml_escape(&url));
+    for dir in dirs {
+        for part in [URL[0], &base, "/", &dir, URL[1]] {
+            out.push_str(part);
+        }
     }
     out.push_str("</urlset>\n");
     out
@@ -67,6 +74,22 @@ mod tests {
             locs,
             ["https://s.example/", "https://s.example/incidents/INC-1/", "https://s.example/runbooks/a%20b/"]
         );
+    }
+
+    #[test]
+    fn urls_are_in_their_own_order_with_the_base_escaped() {
+        let paths: Vec<String> =
+            ["incidents/a/index.html", "incidents/a-b/index.html", "incidents/a b/index.html", "index.html"]
+                .map(String::from)
+                .into();
+        let xml = sitemap("https://s.example/x&y", &paths);
+        let locs: Vec<&str> =
+            xml.lines().filter_map(|l| l.trim().strip_prefix("<url><loc>")?.strip_suffix("</loc></url>")).collect();
+        let mut urls: Vec<String> = ["/", "/incidents/a/", "/incidents/a-b/", "/incidents/a%20b/"]
+            .map(|u| format!("https://s.example/x&amp;y{u}"))
+            .into();
+        urls.sort();
+        assert_eq!(locs, urls);
     }
 
     #[test]

@@ -180,6 +180,14 @@ pub struct Shared<'a> {
     cards: Vec<OnceLock<Card>>,
 }
 
+/// The cards are freed on every core: a build's 100,000 took 0.1 s on one, at its very end.
+impl Drop for Shared<'_> {
+    fn drop(&mut self) {
+        use rayon::prelude::*;
+        std::mem::take(&mut self.cards).into_par_iter().for_each(drop);
+    }
+}
+
 impl<'a> Shared<'a> {
     pub fn new(view: &'a View, status: Option<&'a Status>, opts: &'a Options) -> Self {
         let clock = Clock { tz: view.config.tz(), now: opts.now };
