@@ -376,10 +376,13 @@ fn list_rows_are_right_at_every_depth_whatever_the_row_template_or_the_records_h
     assert!(web.contains("<h1>Web \u{FFFF}rows 0\u{FFFF} App incidents</h1>"), "{web}");
     assert_eq!(web.matches("<a href=\"../../../incidents/INC-2026-0003/\">").count(), 1, "{web}");
 
+    // A row template that tests `root`, on a site whose records and services hold no mark.
+    let (_guard, root) = fixture("basic");
+    let out = root.join("public");
     std::fs::create_dir_all(root.join("theme/templates")).unwrap();
     std::fs::write(
         root.join("theme/templates/incident_row.html"),
-        "<li class=\"{% if root == '../' %}shallow{% else %}deep{% endif %}\"><a href=\"{{ root }}{{ card.url }}\">{{ card.id }}</a></li>",
+        "<li class=\"{% if root == '../' %}shallow{% elif root == '../../' %}middle{% else %}deep{% endif %}\"><a href=\"{{ root }}{{ card.url }}\">{{ card.id }}</a></li>",
     )
     .unwrap();
     build(&root, &out, &[]).success();
@@ -392,6 +395,9 @@ fn list_rows_are_right_at_every_depth_whatever_the_row_template_or_the_records_h
     let filtered = read(&out, "incidents/severity/SEV-1/index.html");
     assert!(filtered.contains("<li class=\"deep\"><a href=\"../../../incidents/INC-2026-0001/\">"), "{filtered}");
     assert!(!filtered.contains("shallow"));
+    // The runbook pages list the incidents that use them, two folders deep.
+    let runbook = read(&out, "runbooks/restart-api/index.html");
+    assert!(runbook.contains("<li class=\"middle\"><a href=\"../../incidents/INC-2026-0001/\">"), "{runbook}");
 }
 
 #[test]

@@ -15,6 +15,7 @@ mod incident;
 mod listing;
 pub mod markdown;
 mod reports;
+mod rows;
 mod status_page;
 pub mod theme;
 pub mod time;
@@ -26,6 +27,7 @@ use crate::status::Status;
 use anyhow::{anyhow, Context as _, Result};
 use context::Shared;
 use rayon::prelude::*;
+use rows::Rows;
 use serde::Serialize;
 use std::sync::Arc;
 use theme::Theme;
@@ -59,12 +61,14 @@ pub fn render(
     let (site_wide, incidents) = rayon::join(
         || -> Result<()> {
             put(status_page::page(&r)?)?;
-            listing::pages(&r, &put)?;
-            tracker::pages(&r, &put)?;
-            put(reports::page(&r)?)?;
-            for page in runbook_pages(&r)? {
+            let rows = Rows::new(&r)?;
+            listing::pages(&r, &rows, &put)?;
+            for page in runbook_pages(&r, &rows)? {
                 put(page)?;
             }
+            drop(rows);
+            tracker::pages(&r, &put)?;
+            put(reports::page(&r)?)?;
             put(not_found_page(&r)?)?;
             then()
         },
@@ -172,51 +176,10 @@ impl Renderer<'_> {
             .map_err(|e| anyhow!("{}", theme::tera_error(&e)))
             .with_context(|| format!("cannot render the list row of {}", self.shared.card(i).id))
     }
-
-    /// Every record's row, in `view.records` order, for pages at each of `roots` (ways to the
-    /// site's root): `rows[k][i]` is record `i`'s row at `roots[k]`.
-    ///
-    /// A row is rendered once, with [`MARK`] as its root, and copied for each root with the
-    /// mark replaced. That is exact when the mark can only have come from `root`: the escaping
-    /// never makes it, so it is checked that the record's own values do not hold it, and that the
-    /// first record's row comes out the same both ways (which catches a theme that holds the mark
-    /// or tests `root` in its row template). Otherwise rows are rendered at each root.
-    fn rows(&self, roots: &[String]) -> Result<Vec<Vec<String>>> {
-        let n = self.shared.view.records.len();
-        let direct = |i: usize, card: &Arc<serde_json::Value>| -> Result<Vec<String>> {
-            roots.iter().map(|root| self.row_of(i, card, root)).collect()
-        };
-        let marked = |i: usize, card: &Arc<serde_json::Value>| -> Result<Vec<String>> {
-            let row = self.row_of(i, card, MARK)?;
-            Ok(roots.iter().map(|root| row.replace(MARK, root)).collect())
-        };
-        let shared_render = roots.len() > 1 && n > 0 && {
-            let card = self.shared.card_value(0);
-            direct(0, &card)? == marked(0, &card)?
-        };
-        let per_record: Vec<Vec<String>> = (0..n)
-            .into_par_iter()
-            .map(|i| {
-                let card = self.shared.card_value(i);
-                if shared_render && value_marks(&card) == 0 {
-                    marked(i, &card)
-                } else {
-                    direct(i, &card)
-                }
-            })
-            .collect::<Result<_>>()?;
-        let mut rows: Vec<Vec<String>> = roots.iter().map(|_| Vec::with_capacity(n)).collect();
-        for record_rows in per_record {
-            for (k, row) in record_rows.into_iter().enumerate() {
-                rows[k].push(row);
-            }
-        }
-        Ok(rows)
-    }
 }
 
 /// Marks a place in a rendered page that is filled in afterwards — `root` in a row rendered once
-/// for pages at several depths ([`Renderer::rows`]), a month's rows in a list page — so that large
+/// for pages at several depths ([`Rows`]), a month's rows in a list page — so that large
 /// or repeated fragments do not go through tera. A noncharacter, which no page text has a reason
 /// to hold; every use checks that the values rendered do not hold it.
 const MARK: &str = "\u{FFFF}";
@@ -253,7 +216,7 @@ fn not_found_page(r: &Renderer) -> Result<Rendered> {
 }
 
 /// `runbooks/index.html` and one page per runbook.
-fn runbook_pages(r: &Renderer) -> Result<Vec<Rendered>> {
+fn runbook_pages(r: &Renderer, rows: &Rows) -> Result<Vec<Rendered>> {
     #[derive(Serialize)]
     struct RunbookView {
         id: String,
@@ -294,7 +257,7 @@ fn runbook_pages(r: &Renderer) -> Result<Vec<Rendered>> {
         let page = Page {
             runbook: v,
             body_html: markdown::render(&rb.body, 0, &s.base_path, &root),
-            used_in: users.iter().map(|&i| r.row(i, &root)).collect::<Result<_>>()?,
+            used_in: users.iter().map(|&i| rows.get(r, i, &root)).collect::<Result<_>>()?,
         };
         out.push(r.page("runbook.html", &path, "runbooks", &rb.title, &page)?);
     }

@@ -3,13 +3,13 @@
 //! pre-rendered pages — filtering works without JavaScript.
 
 use super::context::{record_status_label, Shared};
+use super::rows::Rows;
 use super::{marks, value_marks, Rendered, Renderer, MARK};
 use crate::record::{valid_id, Status as RecordStatus};
 use anyhow::Result;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 #[derive(Serialize, Clone)]
 struct Chip {
@@ -92,7 +92,7 @@ struct Spec {
 }
 
 /// Renders the list and its filter pages, handing each to `put` as it is made.
-pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Result<()> {
+pub fn pages(r: &Renderer, rows: &Rows, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Result<()> {
     let s = r.shared;
     let records = &s.view.records;
     let mut order: Vec<usize> = (0..records.len()).collect();
@@ -186,16 +186,11 @@ pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Res
     groups.push(ChipGroup { key: "status", name: "Status", chips });
 
     let total = records.len();
-    // The list and the filter pages are one and three folders deep: one set of rows for each.
-    let mut roots: Vec<String> = specs.iter().map(|spec| r.root(&spec.path)).collect();
-    roots.sort();
-    roots.dedup();
-    let rows: HashMap<String, Vec<String>> = roots.clone().into_iter().zip(r.rows(&roots)?).collect();
     let month_of: Vec<Option<(i32, u32)>> =
         (0..total).map(|i| when(s, i).map(|t| t.with_timezone(&s.clock.tz)).map(|t| (t.year(), t.month()))).collect();
     // One page at a time: the two longest are as large as all the rows.
     specs.into_iter().try_for_each(|spec| {
-        let rows = &rows[&r.root(&spec.path)];
+        let root = r.root(&spec.path);
         let mut chips = groups.clone();
         if let Some((g, c)) = spec.active {
             chips[g].chips[c].active = true;
@@ -209,11 +204,19 @@ pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Res
             months: months(&spec.members, &month_of),
         };
         let (path, html) = r.page("incidents.html", &spec.path, "incidents", &spec.heading, &page)?;
-        match std::str::from_utf8(&html).ok().and_then(|html| with_rows(html, &page, rows, &s.site_value)) {
+        let filled = match std::str::from_utf8(&html) {
+            Ok(html) => with_rows(r, html, &page, rows, &root)?,
+            Err(_) => None,
+        };
+        match filled {
             Some(html) => put((path, html.into_bytes())),
             None => {
                 for m in &mut page.months {
-                    m.rows = m.members.iter().map(|&i| rows[i].as_str()).collect();
+                    let mut html = String::new();
+                    for &i in &m.members {
+                        rows.push(r, &mut html, i, &root)?;
+                    }
+                    m.rows = html;
                 }
                 put(r.page("incidents.html", &spec.path, "incidents", &spec.heading, &page)?)
             }
@@ -250,21 +253,27 @@ fn months(members: &[usize], month_of: &[Option<(i32, u32)>]) -> Vec<Month> {
 /// at 10,000 records) go straight into the page instead of through tera's context. `None` when a
 /// placeholder may not be what it seems (the page's own values hold [`MARK`]); the page is then
 /// rendered with the rows in place.
-fn with_rows(html: &str, page: &Page, rows: &[String], site: &serde_json::Value) -> Option<String> {
-    if marks(page)? != 2 * page.months.len() || value_marks(site) != 0 {
-        return None;
+fn with_rows(r: &Renderer, html: &str, page: &Page, rows: &Rows, root: &str) -> Result<Option<String>> {
+    if marks(page) != Some(2 * page.months.len()) || value_marks(&r.shared.site_value) != 0 {
+        return Ok(None);
     }
-    let size: usize = page.months.iter().flat_map(|m| &m.members).map(|&i| rows[i].len()).sum();
+    let size: usize = page.months.iter().flat_map(|m| &m.members).map(|&i| rows.len_hint(i)).sum();
     let mut out = String::with_capacity(html.len() + size);
     let mut rest = html;
     while let Some(at) = rest.find(MARK) {
         out.push_str(&rest[..at]);
         let after = &rest[at + MARK.len()..];
-        let end = after.find(MARK)?;
-        let month = page.months.get(after[..end].strip_prefix("rows ")?.parse::<usize>().ok()?)?;
-        month.members.iter().for_each(|&i| out.push_str(&rows[i]));
-        rest = &after[end + MARK.len()..];
+        let Some(month) = after.find(MARK).and_then(|end| {
+            let month = page.months.get(after[..end].strip_prefix("rows ")?.parse::<usize>().ok()?)?;
+            rest = &after[end + MARK.len()..];
+            Some(month)
+        }) else {
+            return Ok(None);
+        };
+        for &i in &month.members {
+            rows.push(r, &mut out, i, root)?;
+        }
     }
     out.push_str(rest);
-    Some(out)
+    Ok(Some(out))
 }
