@@ -91,8 +91,17 @@ fn markdown_files(root: &Path, dir: &Path, recursive: bool) -> Result<Vec<(Strin
     // In the order of a walk with each folder's entries sorted by name, as `sort_by_file_name`
     // gives it; sorted here at once, as that parsed both paths for every comparison (~1 % of a
     // build, before the records can be read in parallel).
-    out.sort_by(|(a, _), (b, _)| a.split('/').cmp(b.split('/')));
+    out.sort_by(|(a, _), (b, _)| walk_order(a, b));
     Ok(out)
+}
+
+/// The order of `/`-separated paths in a walk with each folder's entries sorted by name: by their
+/// components in turn, which is their bytes' order with `/` below every other byte.
+fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let next = |path: &[u8]| path.get(common).map(|&c| if c == b'/' { 0 } else { u16::from(c) + 1 });
+    next(a).cmp(&next(b))
 }
 
 /// Loads, parses and checks the site at `root`. Errors here mean the command cannot run at all
@@ -292,6 +301,22 @@ mod tests {
     fn demo() -> Site {
         let now = DateTime::parse_from_rfc3339("2026-11-23T12:00:00Z").unwrap().to_utc();
         load(Path::new(env!("CARGO_MANIFEST_DIR")), now).unwrap()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn walk_order_compares_paths_component_by_component(
+            a in "[a/.\\-_é]{0,8}", b in "[a/.\\-_é]{0,8}"
+        ) {
+            proptest::prop_assert_eq!(walk_order(&a, &b), a.split('/').cmp(b.split('/')));
+        }
+    }
+
+    #[test]
+    fn walk_order_puts_a_folder_before_its_longer_named_siblings() {
+        let mut paths = ["a-b.md", "a/x.md", "a.md", "a/b/c.md", "a/b.md", "ab/c.md"];
+        paths.sort_by(|a, b| walk_order(a, b));
+        assert_eq!(paths, ["a/b/c.md", "a/b.md", "a/x.md", "a-b.md", "a.md", "ab/c.md"]);
     }
 
     /// Every field of every record, for comparing views.
