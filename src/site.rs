@@ -147,6 +147,7 @@ pub fn load(root: &Path, now: DateTime<Utc>) -> Result<Site> {
     let incident_files = markdown_files(root, &root.join("content").join("incidents"), true)?;
     let parsed: Vec<(Option<Record>, Vec<Diagnostic>)> = incident_files
         .par_iter()
+        .with_max_len(crate::PAR_JOB)
         .map(|(rel, abs)| {
             std::fs::read(abs).with_context(|| format!("cannot read {rel}")).map(|b| record::parse(rel, &b))
         })

@@ -151,6 +151,7 @@ pub fn run_with(input: &Input, memo: &mut Memo) -> Vec<Diagnostic> {
     let per_record: Vec<(Vec<Diagnostic>, Vec<Diagnostic>)> = input
         .records
         .par_iter()
+        .with_max_len(crate::PAR_JOB)
         .map(|record| {
             let timeless = match old.get(&(Arc::as_ptr(record) as usize)) {
                 Some((_, found)) => found.clone(),

@@ -72,7 +72,12 @@ pub fn render(
             put(not_found_page(&r)?)?;
             then()
         },
-        || (0..view.records.len()).into_par_iter().try_for_each(|i| put(incident::page(&r, i)?)),
+        || {
+            (0..view.records.len())
+                .into_par_iter()
+                .with_max_len(crate::PAR_JOB)
+                .try_for_each(|i| put(incident::page(&r, i)?))
+        },
     );
     site_wide?;
     incidents?;

@@ -56,6 +56,7 @@ impl Rows {
         };
         let marked = (0..n)
             .into_par_iter()
+            .with_max_len(crate::PAR_JOB)
             .map(|i| {
                 let card = r.shared.card_value(i);
                 if shared && value_marks(&card) == 0 {

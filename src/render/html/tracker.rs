@@ -221,7 +221,7 @@ pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Res
 
     let root = r.root(PATH);
     let rows = |items: &[Item], root: &str| -> Vec<ActionRow> {
-        items.par_iter().map(|&(i, a)| action_row(s, i, a, root)).collect()
+        items.par_iter().with_max_len(crate::PAR_JOB).map(|&(i, a)| action_row(s, i, a, root)).collect()
     };
     let archive = |kind: &str, items: &[Item]| (items.len() > CLOSED_SHOWN).then(|| archive_url(kind, 1));
     let total = overdue.len() + open.len() + done.len() + wont_do.len();
