@@ -55,6 +55,10 @@ pub fn render(
         paths.lock().unwrap_or_else(|e| e.into_inner()).push(path.clone());
         sink.put(path, finished(opts, html))
     };
+    let stream = |path: String, write: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<()>| -> Result<()> {
+        paths.lock().unwrap_or_else(|e| e.into_inner()).push(path.clone());
+        sink.put_with(path, write)
+    };
 
     // The site-wide pages are each rendered on one thread (the tracker and the lists take long
     // at 10,000 records): alongside the incident pages, so that no core waits for them.
@@ -62,7 +66,7 @@ pub fn render(
         || -> Result<()> {
             put(status_page::page(&r)?)?;
             let rows = Rows::new(&r)?;
-            listing::pages(&r, &rows, &put)?;
+            listing::pages(&r, &rows, &put, &stream)?;
             for page in runbook_pages(&r, &rows)? {
                 put(page)?;
             }
@@ -262,7 +266,7 @@ fn runbook_pages(r: &Renderer, rows: &Rows) -> Result<Vec<Rendered>> {
         let page = Page {
             runbook: v,
             body_html: markdown::render(&rb.body, 0, &s.base_path, &root),
-            used_in: users.iter().map(|&i| rows.get(r, i, &root)).collect::<Result<_>>()?,
+            used_in: users.iter().map(|&i| rows.get(r, &[i], &root)).collect::<Result<_>>()?,
         };
         out.push(r.page("runbook.html", &path, "runbooks", &rb.title, &page)?);
     }

@@ -10,6 +10,7 @@ use anyhow::Result;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
 use std::cmp::Ordering;
+use std::io::Write;
 
 #[derive(Serialize, Clone)]
 struct Chip {
@@ -31,7 +32,7 @@ struct Month {
     key: String,
     label: String,
     count: usize,
-    /// The month's rows as HTML: while the page renders, a placeholder (see [`with_rows`]).
+    /// The month's rows as HTML: while the page renders, a placeholder (see [`cut`]).
     rows: String,
     /// The records listed, in order.
     #[serde(skip)]
@@ -92,7 +93,7 @@ struct Spec {
 }
 
 /// Renders the list and its filter pages, handing each to `put` as it is made.
-pub fn pages(r: &Renderer, rows: &Rows, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Result<()> {
+pub fn pages(r: &Renderer, rows: &Rows, put: &(dyn Fn(Rendered) -> Result<()> + Sync), stream: &Stream) -> Result<()> {
     let s = r.shared;
     let records = &s.view.records;
     let mut order: Vec<usize> = (0..records.len()).collect();
@@ -204,28 +205,32 @@ pub fn pages(r: &Renderer, rows: &Rows, put: &(dyn Fn(Rendered) -> Result<()> + 
             months: months(&spec.members, &month_of),
         };
         let (path, html) = r.page("incidents.html", &spec.path, "incidents", &spec.heading, &page)?;
-        let filled = match std::str::from_utf8(&html) {
-            Ok(html) => with_rows(r, html, &page, rows, &root)?,
-            Err(_) => None,
-        };
-        match filled {
-            Some(html) => put((path, html.into_bytes())),
-            None => {
-                for m in &mut page.months {
-                    let mut html = String::new();
-                    for &i in &m.members {
-                        rows.push(r, &mut html, i, &root)?;
+        let html = super::finished(s.opts, html);
+        if let Some(pieces) = std::str::from_utf8(&html).ok().and_then(|html| cut(html, &page, &s.site_value)) {
+            // Written as it is put together: the longest lists are as large as all the rows.
+            return stream(path, &mut |out| {
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+                for (text, month) in &pieces {
+                    out.write_all(text.as_bytes())?;
+                    for &i in month.map_or(&[][..], |m| &m.members) {
+                        rows.write(r, &mut out, i, &root)?;
                     }
-                    m.rows = html;
                 }
-                put(r.page("incidents.html", &spec.path, "incidents", &spec.heading, &page)?)
-            }
+                Ok(out.flush()?)
+            });
         }
+        for m in &mut page.months {
+            m.rows = rows.get(r, &m.members, &root)?;
+        }
+        put(r.page("incidents.html", &spec.path, "incidents", &spec.heading, &page)?)
     })
 }
 
+/// Where a page goes that is written as it is put together: its path, and what writes it.
+pub type Stream<'a> = dyn Fn(String, &mut dyn FnMut(&mut dyn Write) -> Result<()>) -> Result<()> + Sync + 'a;
+
 /// Consecutive members grouped by the month (site zone) they happened in; each month's `rows` a
-/// placeholder for [`with_rows`].
+/// placeholder for [`cut`].
 fn months(members: &[usize], month_of: &[Option<(i32, u32)>]) -> Vec<Month> {
     let mut out: Vec<Month> = Vec::new();
     let mut current = None;
@@ -249,31 +254,23 @@ fn months(members: &[usize], month_of: &[Option<(i32, u32)>]) -> Vec<Month> {
     out
 }
 
-/// The rendered list page with each month's placeholder replaced by its rows: the rows (megabytes
-/// at 10,000 records) go straight into the page instead of through tera's context. `None` when a
-/// placeholder may not be what it seems (the page's own values hold [`MARK`]); the page is then
-/// rendered with the rows in place.
-fn with_rows(r: &Renderer, html: &str, page: &Page, rows: &Rows, root: &str) -> Result<Option<String>> {
-    if marks(page) != Some(2 * page.months.len()) || value_marks(&r.shared.site_value) != 0 {
-        return Ok(None);
+/// The rendered list page cut at its month placeholders: each piece of the page's text with the
+/// month whose rows follow it. The rows (megabytes at 10,000 records) go straight into the file
+/// instead of through tera's context. `None` when a placeholder may not be what it seems (the
+/// page's own values hold [`MARK`]); the page is then rendered with the rows in place.
+fn cut<'h, 'p>(html: &'h str, page: &'p Page, site: &serde_json::Value) -> Option<Vec<(&'h str, Option<&'p Month>)>> {
+    if marks(page)? != 2 * page.months.len() || value_marks(site) != 0 {
+        return None;
     }
-    let size: usize = page.months.iter().flat_map(|m| &m.members).map(|&i| rows.len_hint(i)).sum();
-    let mut out = String::with_capacity(html.len() + size);
+    let mut pieces = Vec::with_capacity(page.months.len() + 1);
     let mut rest = html;
     while let Some(at) = rest.find(MARK) {
-        out.push_str(&rest[..at]);
         let after = &rest[at + MARK.len()..];
-        let Some(month) = after.find(MARK).and_then(|end| {
-            let month = page.months.get(after[..end].strip_prefix("rows ")?.parse::<usize>().ok()?)?;
-            rest = &after[end + MARK.len()..];
-            Some(month)
-        }) else {
-            return Ok(None);
-        };
-        for &i in &month.members {
-            rows.push(r, &mut out, i, root)?;
-        }
+        let end = after.find(MARK)?;
+        let month = page.months.get(after[..end].strip_prefix("rows ")?.parse::<usize>().ok()?)?;
+        pieces.push((&rest[..at], Some(month)));
+        rest = &after[end + MARK.len()..];
     }
-    out.push_str(rest);
-    Ok(Some(out))
+    pieces.push((rest, None));
+    Some(pieces)
 }

@@ -10,6 +10,7 @@
 use super::{value_marks, Renderer, MARK};
 use anyhow::Result;
 use rayon::prelude::*;
+use std::io::Write;
 
 /// The ways to the root of the pages that list rows: a theme's row must come out the same at each
 /// whether rendered there or marked and filled in.
@@ -69,28 +70,30 @@ impl Rows {
         Ok(Rows { marked })
     }
 
-    /// Appends record `i`'s row for a page whose way to the root is `root`.
-    pub fn push(&self, r: &Renderer, out: &mut String, i: usize, root: &str) -> Result<()> {
+    /// Writes record `i`'s row for a page whose way to the root is `root`.
+    pub fn write<W: Write + ?Sized>(&self, r: &Renderer, out: &mut W, i: usize, root: &str) -> Result<()> {
         match &self.marked[i] {
             Some(row) => {
                 let mut from = 0;
                 for &at in &row.at {
-                    out.push_str(&row.text[from..at]);
-                    out.push_str(root);
+                    out.write_all(&row.text.as_bytes()[from..at])?;
+                    out.write_all(root.as_bytes())?;
                     from = at;
                 }
-                out.push_str(&row.text[from..]);
+                out.write_all(&row.text.as_bytes()[from..])?;
             }
-            None => out.push_str(&r.row(i, root)?),
+            None => out.write_all(r.row(i, root)?.as_bytes())?,
         }
         Ok(())
     }
 
-    /// Record `i`'s row for a page whose way to the root is `root`.
-    pub fn get(&self, r: &Renderer, i: usize, root: &str) -> Result<String> {
-        let mut out = String::with_capacity(self.len_hint(i) + 4 * root.len());
-        self.push(r, &mut out, i, root)?;
-        Ok(out)
+    /// The rows of `records` for a page whose way to the root is `root`, one after another.
+    pub fn get(&self, r: &Renderer, records: &[usize], root: &str) -> Result<String> {
+        let mut out = Vec::with_capacity(records.iter().map(|&i| self.len_hint(i)).sum());
+        for &i in records {
+            self.write(r, &mut out, i, root)?;
+        }
+        Ok(String::from_utf8(out)?)
     }
 
     /// About how long record `i`'s row is, for sizing a page.
