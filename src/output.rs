@@ -108,7 +108,7 @@ impl Sink for Staging {
     fn put_with(&self, path: String, write: &mut dyn FnMut(&mut dyn Write) -> Result<()>) -> Result<()> {
         let file = self.file(&path)?;
         let mut out = std::fs::File::create(&file).with_context(|| format!("cannot write {}", file.display()))?;
-        write(&mut out)
+        write(&mut out).with_context(|| format!("cannot write {}", file.display()))
     }
 }
 

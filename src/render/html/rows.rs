@@ -97,7 +97,7 @@ impl Rows {
     }
 
     /// About how long record `i`'s row is, for sizing a page.
-    pub fn len_hint(&self, i: usize) -> usize {
+    fn len_hint(&self, i: usize) -> usize {
         self.marked[i].as_ref().map_or(1024, |row| row.text.len() + 16 * row.at.len())
     }
 }
