@@ -167,6 +167,12 @@ fn top_list<'n>(ctx: &mut Ctx, root: &'n Option<yaml::Node<'n>>, key: &str) -> &
 
 fn load<'t>(ctx: &mut Ctx, text: &'t str) -> Option<yaml::Node<'t>> {
     match yaml::parse(text) {
+        Ok(None) => {
+            let d = Diagnostic::error(&ctx.file.clone(), Pos::file(), "empty-file", "the file is empty")
+                .with_hint("write its list, or delete the file to use the built-in one");
+            ctx.push(d);
+            None
+        }
         Ok(root) => root,
         Err(e) => {
             let pos = Pos::new(e.line, e.col);
@@ -184,7 +190,7 @@ fn read_id(ctx: &mut Ctx, fields: &mut crate::decode::Fields, seen: &mut Vec<Str
         return None;
     };
     if !crate::record::valid_id(&id) {
-        ctx.error(node, "bad-id", format!("id `{id}` may hold only letters, digits, `.`, `_` and `-`"));
+        ctx.error(node, "bad-id", format!("id `{id}` {}", crate::record::ID_CHARS));
     }
     if seen.contains(&id) {
         ctx.error(node, "duplicate-id", format!("{what} `{id}` is defined twice"));

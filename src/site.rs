@@ -104,28 +104,35 @@ fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
     next(a).cmp(&next(b))
 }
 
+/// A settings or schema file's text. One that is not UTF-8 is an error at its line, and the rest
+/// of it is still read (each bad byte a U+FFFD), so that one bad byte does not hide its other
+/// problems.
+fn text_of(file: &str, bytes: Vec<u8>, diagnostics: &mut Vec<Diagnostic>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| {
+        diagnostics.push(record::not_utf8(file, e.as_bytes(), &e.utf8_error()));
+        String::from_utf8_lossy(e.as_bytes()).into_owned()
+    })
+}
+
 /// Loads, parses and checks the site at `root`. Errors here mean the command cannot run at all
 /// (an unreadable file); problems in the content are diagnostics.
 pub fn load(root: &Path, now: DateTime<Utc>) -> Result<Site> {
     let mut diagnostics = Vec::new();
     let mut notes = Vec::new();
 
-    let config_bytes = read_optional(&root.join(config::FILE))?;
-    let config = match config_bytes {
-        Some(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => {
-                let (config, mut d) = config::parse(&text);
-                diagnostics.append(&mut d);
-                config
-            }
-            Err(_) => bail!("{} is not valid UTF-8", root.join(config::FILE).display()),
-        },
+    let config = match read_optional(&root.join(config::FILE))? {
+        Some(bytes) => {
+            let text = text_of(config::FILE, bytes, &mut diagnostics);
+            let (config, mut d) = config::parse(&text);
+            diagnostics.append(&mut d);
+            config
+        }
         None => Config::default(),
     };
 
-    let schema_text = |name: &str| -> Result<Option<String>> {
+    let mut schema_text = |name: &str| -> Result<Option<String>> {
         let Some(bytes) = read_optional(&root.join("schema").join(name))? else { return Ok(None) };
-        String::from_utf8(bytes).map(Some).with_context(|| format!("schema/{name} is not valid UTF-8"))
+        Ok(Some(text_of(&format!("schema/{name}"), bytes, &mut diagnostics)))
     };
     let (sev, roles, services) =
         (schema_text("severities.yaml")?, schema_text("roles.yaml")?, schema_text("services.yaml")?);

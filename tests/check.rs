@@ -232,6 +232,42 @@ fn settings_and_schema_mistakes_point_at_their_lines() {
 }
 
 #[test]
+fn ids_of_runbooks_and_action_items_bytes_that_are_not_utf8_and_empty_schema_files_are_errors() {
+    let site = copy_site("valid");
+    let root = site.path();
+    write(root, "content/runbooks/db failover.md", "---\ntitle: Fail over\n---\nSteps.\n");
+    let rel = "content/incidents/2026/2026-05-01-email-delay.md";
+    let text = std::fs::read_to_string(root.join(rel)).unwrap();
+    write(
+        root,
+        rel,
+        &text.replace(
+            "  - title: Scale the mail queue workers",
+            "  - id: \"A 1\"\n    title: Scale the mail queue workers",
+        ),
+    );
+    let mut services = std::fs::read(root.join("schema/services.yaml")).unwrap();
+    services.extend_from_slice(b"# caf\xe9\n");
+    let bad_line = services.iter().filter(|&&b| b == b'\n').count();
+    std::fs::write(root.join("schema/services.yaml"), services).unwrap();
+    write(root, "schema/roles.yaml", "# nothing yet\n");
+    // Problems in the files, not a site that cannot be read: exit 1, each at its file and line.
+    let (code, stdout, _) = check(root, &["--format", "json"]);
+    assert_eq!(code, 1, "{stdout}");
+    let got = keys(&json(&stdout));
+    for want in [
+        "content/runbooks/db failover.md:1 bad-id error".to_string(),
+        format!("{rel}:29 bad-id error"),
+        format!("schema/services.yaml:{bad_line} not-utf8 error"),
+        "schema/roles.yaml:1 empty-file error".to_string(),
+    ] {
+        assert!(got.contains(&want), "{want} not in {got:#?}");
+    }
+    // The rest of the services file is still read: its services are known.
+    assert!(!got.iter().any(|k| k.contains("unknown-service")), "{got:#?}");
+}
+
+#[test]
 fn the_demo_site_has_no_errors() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let (code, stdout, stderr) = check(root, &["--format", "json"]);

@@ -6,7 +6,7 @@ pub mod jsonschema;
 mod parse;
 
 pub use derived::{Durations, Milestones};
-pub use parse::{parse, parse_runbook, split_front_matter};
+pub use parse::{not_utf8, parse, parse_runbook, split_front_matter};
 
 use crate::diag::Pos;
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -44,6 +44,9 @@ pub fn valid_id(id: &str) -> bool {
         && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
         && !id.chars().all(|c| c == '.')
 }
+
+/// What [`valid_id`] asks of an id, for the `bad-id` messages.
+pub const ID_CHARS: &str = "may hold only letters, digits, `.`, `_` and `-`, and not only dots";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

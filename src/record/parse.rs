@@ -54,16 +54,16 @@ pub struct Split<'a> {
     pub body_line: usize,
 }
 
+/// The diagnostic for a file that is not UTF-8, at the line of its first bad byte.
+pub fn not_utf8(file: &str, bytes: &[u8], e: &std::str::Utf8Error) -> Diagnostic {
+    let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+    Diagnostic::error(file, Pos::new(line, 0), "not-utf8", "the file is not valid UTF-8 text")
+        .with_hint("save the file as UTF-8")
+}
+
 /// Decodes UTF-8 and splits off the front matter, or says what is wrong with the file as a whole.
 pub fn split_front_matter<'a>(file: &str, bytes: &'a [u8]) -> Result<Split<'a>, Diagnostic> {
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
-            return Err(Diagnostic::error(file, Pos::new(line, 0), "not-utf8", "the file is not valid UTF-8 text")
-                .with_hint("save the file as UTF-8"));
-        }
-    };
+    let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(file, bytes, &e))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(Diagnostic::error(file, Pos::file(), "empty-file", "the file is empty")
@@ -191,13 +191,8 @@ fn read_record(ctx: &mut Ctx, root: &Node, path: &str, body: String, body_line: 
     }
     .unwrap_or_else(|| At::new(stem, Pos::new(1, 1)));
     if !valid_id(&id) {
-        let d = Diagnostic::error(
-            path,
-            id.pos,
-            "bad-id",
-            format!("id `{}` may hold only letters, digits, `.`, `_` and `-`", id.value),
-        )
-        .with_hint("the id is used in URLs; set `id:` or rename the file");
+        let d = Diagnostic::error(path, id.pos, "bad-id", format!("id `{}` {ID_CHARS}", id.value))
+            .with_hint("the id is used in URLs; set `id:` or rename the file");
         ctx.push(d);
     }
     let text_at = |ctx: &mut Ctx, f: &mut Fields, key: &str| {
@@ -390,7 +385,13 @@ fn read_actions(ctx: &mut Ctx, node: &Node, incident: &str) -> Vec<ActionItem> {
     for (i, item) in ctx.list(node, "action_items").iter().enumerate() {
         let Some(mut f) = ctx.map(item, "an action item") else { continue };
         let pos = ctx.pos(item);
-        let id = f.get("id").and_then(|n| ctx.string(n, "id")).unwrap_or_else(|| format!("{incident}#{}", i + 1));
+        let given = f.get("id").and_then(|n| ctx.string(n, "id").map(|id| (id, n)));
+        if let Some((id, n)) = &given {
+            if !valid_id(id) {
+                ctx.error(n, "bad-id", format!("action item id `{id}` {ID_CHARS}"));
+            }
+        }
+        let id = given.map(|(id, _)| id).unwrap_or_else(|| format!("{incident}#{}", i + 1));
         let title = f.get("title").and_then(|n| ctx.string(n, "title"));
         let owner = f.get("owner").and_then(|n| ctx.string(n, "owner"));
         let due = f.get("due").and_then(|n| ctx.date(n, "due"));
@@ -489,6 +490,12 @@ pub fn parse_runbook(path: &str, bytes: &[u8]) -> (Option<Runbook>, Vec<Diagnost
         ctx.error(&root, "missing-field", "a runbook needs a `title`");
     }
     let id = path.rsplit('/').next().unwrap_or(path).trim_end_matches(".md").to_string();
+    if !valid_id(&id) {
+        ctx.push(
+            Diagnostic::error(path, Pos::new(1, 1), "bad-id", format!("runbook id `{id}` {ID_CHARS}"))
+                .with_hint("the id is the file name without `.md`, used in URLs; rename the file"),
+        );
+    }
     let runbook = Runbook {
         title: title.unwrap_or_else(|| id.clone()),
         id,
