@@ -204,8 +204,9 @@ fn a_missing_schema_falls_back_to_the_defaults_with_a_note() {
     assert_eq!(stderr.matches("note:").count(), 1, "{stderr}");
     assert!(stderr.contains("built-in defaults"), "{stderr}");
     assert!(stdout.contains("no problems"), "{stdout}");
-    let (_, stdout, _) = check(site.path(), &["--format", "json"]);
+    let (_, stdout, stderr) = check(site.path(), &["--format", "json"]);
     assert_eq!(stdout.trim(), "[]");
+    assert_eq!(stderr.matches("note:").count(), 1, "the note goes to stderr in JSON mode too: {stderr}");
 }
 
 #[test]

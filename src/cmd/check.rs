@@ -59,7 +59,13 @@ pub fn print(site: &Site, format: Format) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let result = match format {
-        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&site.diagnostics)?),
+        Format::Json => {
+            // Standard output holds the JSON array alone.
+            for note in &site.notes {
+                eprintln!("note: {note}");
+            }
+            writeln!(out, "{}", serde_json::to_string_pretty(&site.diagnostics)?)
+        }
         Format::Github => {
             for note in &site.notes {
                 writeln!(out, "::notice::{note}")?;

@@ -324,11 +324,14 @@ fn read_timeline(ctx: &mut Ctx, node: &Node, kind: Kind) -> (Vec<Event>, bool) {
         let text = f.get("text").and_then(|n| ctx.string(n, "text"));
         let by = f.get("by").and_then(|n| ctx.string(n, "by"));
         let public = f.get("public").and_then(|n| ctx.boolean(n, "public"));
-        let status = f.get("status").and_then(|n| ctx.one_of(n, "status", statuses));
+        let status_node = f.get("status");
+        let status = status_node.and_then(|n| ctx.one_of(n, "status", statuses));
         let from = f.get("from").and_then(|n| ctx.string(n, "from"));
         let to = f.get("to").and_then(|n| ctx.string(n, "to"));
         let role = f.get("role").and_then(|n| ctx.string(n, "role"));
         let (has_at, has_event) = (f.key_node("at").is_some(), f.key_node("event").is_some());
+        // A status that is there but not valid is reported as such (bad-value), not as missing too.
+        let has_status = status_node.is_some_and(|n| !n.is_null());
         f.finish(ctx, "a timeline entry", &EVENT_KEYS);
         if !has_at {
             ctx.error(item, "missing-field", "timeline entry without `at` (its time)");
@@ -343,14 +346,14 @@ fn read_timeline(ctx: &mut Ctx, node: &Node, kind: Kind) -> (Vec<Event>, bool) {
             continue;
         };
         let event = Event { at, kind, text, by, status, from, to, role, public, pos, index };
-        check_event_fields(ctx, &event);
+        check_event_fields(ctx, &event, has_status);
         out.push(event);
     }
     (out, dropped)
 }
 
-/// The fields an event of each kind needs.
-fn check_event_fields(ctx: &mut Ctx, e: &Event) {
+/// The fields an event of each kind needs (`has_status`: the entry has a `status` key, valid or not).
+fn check_event_fields(ctx: &mut Ctx, e: &Event, has_status: bool) {
     let mut need = |ok: bool, code: &'static str, what: &str| {
         if !ok {
             let d = Diagnostic::error(&ctx.file, e.pos, code, what.to_string());
@@ -359,7 +362,7 @@ fn check_event_fields(ctx: &mut Ctx, e: &Event) {
     };
     match e.kind {
         EventKind::Update => {
-            need(e.status.is_some(), "update-incomplete", "an `update` needs a `status`");
+            need(has_status, "update-incomplete", "an `update` needs a `status`");
             need(
                 e.text.as_deref().is_some_and(|t| !t.trim().is_empty()),
                 "update-incomplete",
@@ -511,6 +514,19 @@ mod tests {
     use super::*;
 
     const GOOD: &str = "---\nid: INC-1\ntitle: Checkout down\nseverity: SEV-1\nstatus: resolved\nimpact:\n  checkout-api: major\nroles:\n  ic: Alice\n  resolver: [Bob, Carol]\ntimeline:\n  - at: 2026-03-04T09:12:00Z\n    event: started\n  - at: 2026-03-04T09:15:00Z\n    event: detected\n  - at: 2026-03-04T10:40:00Z\n    event: resolved\naction_items:\n  - title: Canary\n    owner: Bob\n    due: 2026-03-18\n---\n## Summary\nBody.\n";
+
+    #[test]
+    fn an_update_with_a_status_outside_its_list_is_reported_once() {
+        for (status, want) in [("fixing", "bad-value"), ("", "update-incomplete")] {
+            let entry =
+                format!("  - at: 2026-03-04T10:00:00Z\n    event: update\n    status: {status}\n    text: Fixing\n");
+            let text =
+                GOOD.replace("  - at: 2026-03-04T10:40:00Z\n", &format!("{entry}  - at: 2026-03-04T10:40:00Z\n"));
+            let (_, d) = parse("content/incidents/a.md", text.as_bytes());
+            let codes: Vec<String> = d.iter().map(|d| d.code.to_string()).collect();
+            assert_eq!(codes, [want], "{status:?}: {d:?}");
+        }
+    }
 
     #[test]
     fn reads_a_good_record() {
