@@ -145,6 +145,28 @@ fn by_severity() {
 }
 
 #[test]
+fn a_level_or_service_without_incidents_is_listed_with_empty_figures() {
+    let settings = std::fs::read_to_string(fixture().join("incsite.toml")).unwrap();
+    let site = copy_with_settings(&settings);
+    let add = |file: &str, text: &str| {
+        let path = site.path().join("schema").join(file);
+        let old = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("{old}{text}")).unwrap();
+    };
+    add("severities.yaml", "  - id: SEV-4\n    name: Low\n    respond_within: 1d\n");
+    add("services.yaml", "  - id: cdn\n    name: CDN\n");
+    let empty = json!({"incidents": 0, "mttd": NONE(), "mtta": NONE(), "mttm": NONE(), "mttr": NONE()});
+    let r = report_at(site.path(), &[]);
+    assert_eq!(r["by_severity"]["SEV-4"], empty, "{}", r["by_severity"]);
+    assert_eq!(r["by_service"]["cdn"], empty, "{}", r["by_service"]);
+    assert_eq!(r["by_severity"]["SEV-1"]["incidents"], 3);
+    // A filter lists only what it lets through, even when nothing matched.
+    let r = report_at(site.path(), &["--severity", "SEV-4", "--service", "cdn"]);
+    assert_eq!(r["by_severity"], json!({"SEV-4": empty}));
+    assert_eq!(r["by_service"], json!({"cdn": empty}));
+}
+
+#[test]
 fn by_month_is_the_utc_month_of_the_start() {
     let r = report(&[]);
     let m = &r["by_month"];

@@ -254,6 +254,19 @@ fn group_table(out: &mut String, title: &str, column: &'static str, groups: &[(&
         ("p90", true),
     ]);
     for (name, group) in groups {
+        if group.incidents == 0 {
+            // A level or service with no incident: one line, not four of dashes.
+            t.row(vec![
+                name.to_string(),
+                "0".into(),
+                "–".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
+            continue;
+        }
         for (i, (label, f)) in group.figures().into_iter().enumerate() {
             let (name, incidents) =
                 if i == 0 { (name.to_string(), group.incidents.to_string()) } else { (String::new(), String::new()) };

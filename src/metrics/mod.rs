@@ -150,8 +150,17 @@ pub fn report(view: &View, filter: &Filter, now: DateTime<Utc>) -> Report {
     let selected: Vec<&Incident> = counted.iter().filter(|i| filter.selects(i)).collect();
 
     let group = |incidents: &[&Incident]| Group::of(&incidents.iter().map(|i| i.durations).collect::<Vec<_>>());
-    let mut by_severity: BTreeMap<String, Vec<&Incident>> = BTreeMap::new();
-    let mut by_service: BTreeMap<String, Vec<&Incident>> = BTreeMap::new();
+    // Every level and service of the policy that the filter lets through is listed, with no
+    // incident if none had it: "no SEV-1 this quarter" is a figure too.
+    let allowed = |list: &[String], id: &str| list.is_empty() || list.iter().any(|x| x == id);
+    let mut by_severity: BTreeMap<String, Vec<&Incident>> = (view.policy.severities.iter())
+        .filter(|s| allowed(&filter.severities, &s.id))
+        .map(|s| (s.id.clone(), Vec::new()))
+        .collect();
+    let mut by_service: BTreeMap<String, Vec<&Incident>> = (view.policy.services.iter())
+        .filter(|s| allowed(&filter.services, &s.id))
+        .map(|s| (s.id.clone(), Vec::new()))
+        .collect();
     let mut by_month: BTreeMap<String, Vec<&Incident>> = BTreeMap::new();
     for &incident in &selected {
         if let Some(sev) = incident.severity() {
@@ -161,7 +170,7 @@ pub fn report(view: &View, filter: &Filter, now: DateTime<Utc>) -> Report {
         services.sort_unstable();
         services.dedup();
         for service in services {
-            if filter.services.is_empty() || filter.services.iter().any(|s| s == service) {
+            if allowed(&filter.services, service) {
                 by_service.entry(service.to_string()).or_default().push(incident);
             }
         }
