@@ -309,6 +309,42 @@ fn incidents_and_unresolved_incidents() {
 }
 
 #[test]
+fn an_incident_resolved_without_a_public_update_shows_its_services_recovering() {
+    let dir = tempfile::tempdir().unwrap();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites/api");
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let to = dir.path().join(entry.path().strip_prefix(&from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    let record = concat!(
+        "---\nid: INC-QUIET\ntitle: Website down\nseverity: SEV-3\nstatus: resolved\nimpact:\n  website: major\n",
+        "roles:\n  resolver: Erin Wu\ntimeline:\n  - at: 2026-03-02T09:00:00Z\n    event: detected\n",
+        "  - at: 2026-03-02T09:30:00Z\n    event: resolved\n---\n",
+    );
+    std::fs::write(dir.path().join("content/incidents/quiet.md"), record).unwrap();
+    let site = site::load(dir.path(), at(NOW)).unwrap();
+    let opts = Options {
+        now: at(NOW),
+        base_url: site.config.base_url.clone(),
+        history: None,
+        live_reload: false,
+        theme_dir: None,
+    };
+    let pages = render::render(&site.view(Audience::Public), &opts).unwrap();
+    let incidents = json(&pages, "api/v2/incidents.json");
+    let quiet = find(&incidents["incidents"], "INC-QUIET");
+    let updates = quiet["incident_updates"].as_array().unwrap();
+    assert_eq!(updates.len(), 1, "{updates:?}");
+    let change = &updates[0]["affected_components"][0];
+    assert_eq!((&change["old_status"], &change["new_status"]), (&"major_outage".into(), &"operational".into()));
+}
+
+#[test]
 fn scheduled_maintenances_upcoming_and_active() {
     let pages = build(Audience::Public);
     let all = &json(&pages, "api/v2/scheduled-maintenances.json")["scheduled_maintenances"];

@@ -558,6 +558,7 @@ fn incident(
     // What each update did to them: an incident holds them at their impact until resolved; a
     // window holds them under maintenance while in progress.
     let mut before: Vec<ComponentStatus> = vec![ComponentStatus::Operational; affected.len()];
+    let mut held = false;
     let mut updates = Vec::with_capacity(timing.updates.len());
     for u in &timing.updates {
         let holding = match u.status {
@@ -567,6 +568,12 @@ fn incident(
             RecordStatus::InProgress => true,
             _ => phase.is_none(),
         };
+        if phase.is_none() && !holding && !held {
+            // An incident resolved without an earlier public update (its one update the
+            // "resolved" made for it): its services were down until then, not operational.
+            before = affected.iter().map(|(_, s)| *s).collect();
+        }
+        held |= holding;
         let after: Vec<ComponentStatus> =
             affected.iter().map(|(_, s)| if holding { *s } else { ComponentStatus::Operational }).collect();
         let list: Vec<AffectedComponent> = affected
