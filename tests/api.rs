@@ -7,6 +7,8 @@
 //! - MNT-ACTIVE (database) is inside its window, MNT-UPCOMING (search) is ahead, MNT-DONE
 //!   (search) is completed and MNT-CANCELLED (email) is cancelled.
 
+mod common;
+
 use chrono::{DateTime, Utc};
 use incsite::render::{self, Options, Pages};
 use incsite::site::{self, Audience};
@@ -310,17 +312,7 @@ fn incidents_and_unresolved_incidents() {
 
 #[test]
 fn an_incident_resolved_without_a_public_update_shows_its_services_recovering() {
-    let dir = tempfile::tempdir().unwrap();
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites/api");
-    for entry in walkdir::WalkDir::new(&from) {
-        let entry = entry.unwrap();
-        let to = dir.path().join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &to).unwrap();
-        }
-    }
+    let dir = common::copy_site("api");
     let record = concat!(
         "---\nid: INC-QUIET\ntitle: Website down\nseverity: SEV-3\nstatus: resolved\nimpact:\n  website: major\n",
         "roles:\n  resolver: Erin Wu\ntimeline:\n  - at: 2026-03-02T09:00:00Z\n    event: detected\n",

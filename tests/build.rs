@@ -1,6 +1,8 @@
 //! `incsite build` end to end: the real binary on the demo site and on the fixture under
 //! tests/sites/basic (copied into a temporary folder, so that no test writes into the repository).
 
+mod common;
+
 use assert_cmd::Command;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,20 +18,8 @@ fn repo() -> PathBuf {
 fn fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join(name);
-    copy_dir(&repo().join("tests/sites").join(name), &root);
+    common::copy_dir(&repo().join("tests/sites").join(name), &root);
     (dir, root)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn build(root: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {

@@ -1,6 +1,8 @@
 //! `incsite check` end to end: the real binary on the fixture sites under tests/sites/, in every
 //! output format, with its exit codes.
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -48,22 +50,6 @@ fn keys(diags: &[Value]) -> BTreeSet<String> {
             )
         })
         .collect()
-}
-
-/// A copy of a fixture site in a fresh temporary directory.
-fn copy_site(name: &str) -> tempfile::TempDir {
-    let from = sites().join(name);
-    let dir = tempfile::tempdir().unwrap();
-    for entry in walkdir::WalkDir::new(&from) {
-        let entry = entry.unwrap();
-        let to = dir.path().join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &to).unwrap();
-        }
-    }
-    dir
 }
 
 fn write(root: &Path, rel: &str, text: &str) {
@@ -144,7 +130,7 @@ fn human_format_shows_the_line_a_caret_and_a_suggestion() {
 
 #[test]
 fn warnings_alone_pass_unless_strict() {
-    let site = copy_site("valid");
+    let site = common::copy_site("valid");
     write(
         site.path(),
         "content/incidents/undated.md",
@@ -172,7 +158,7 @@ fn no_site_root_is_exit_2() {
 
 #[test]
 fn a_20_mb_body_is_fine() {
-    let site = copy_site("valid");
+    let site = common::copy_site("valid");
     let mut text = String::from("---\ntitle: Long post-mortem\nseverity: SEV-3\nstatus: resolved\nroles: {resolver: Rita}\ntimeline:\n  - {at: 2026-05-01T10:00:00Z, event: detected}\n  - {at: 2026-05-01T11:00:00Z, event: resolved}\npostmortem: {status: published, facilitator: Gina}\n---\n## Summary\n\n## Impact\n\n");
     let paragraph =
         "The queue grew because the consumer was slow; `code` and *emphasis* and [a link](https://x.example).\n\n";
@@ -211,7 +197,7 @@ fn a_missing_schema_falls_back_to_the_defaults_with_a_note() {
 
 #[test]
 fn settings_and_schema_mistakes_point_at_their_lines() {
-    let site = copy_site("valid");
+    let site = common::copy_site("valid");
     write(site.path(), "incsite.toml", "title = \"x\"\n[metrics]\nmttr_form = \"detected\"\n");
     let roles = std::fs::read_to_string(site.path().join("schema/roles.yaml")).unwrap();
     write(site.path(), "schema/roles.yaml", &format!("{roles}  - id: scribe\n"));
@@ -234,7 +220,7 @@ fn settings_and_schema_mistakes_point_at_their_lines() {
 
 #[test]
 fn ids_of_runbooks_and_action_items_bytes_that_are_not_utf8_and_empty_schema_files_are_errors() {
-    let site = copy_site("valid");
+    let site = common::copy_site("valid");
     let root = site.path();
     write(root, "content/runbooks/db failover.md", "---\ntitle: Fail over\n---\nSteps.\n");
     let rel = "content/incidents/2026/2026-05-01-email-delay.md";
