@@ -58,14 +58,14 @@ pub fn status(diags: &[Diagnostic], strict: bool) -> u8 {
 pub fn print(site: &Site, format: Format) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let result = match format {
-        Format::Json => {
-            // Standard output holds the JSON array alone.
-            for note in &site.notes {
-                eprintln!("note: {note}");
-            }
-            writeln!(out, "{}", serde_json::to_string_pretty(&site.diagnostics)?)
+    // Notes go to stderr, except as GitHub notices: standard output holds the diagnostics alone.
+    if !matches!(format, Format::Github) {
+        for note in &site.notes {
+            eprintln!("note: {note}");
         }
+    }
+    let result = match format {
+        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&site.diagnostics)?),
         Format::Github => {
             for note in &site.notes {
                 writeln!(out, "::notice::{note}")?;
@@ -73,9 +73,6 @@ pub fn print(site: &Site, format: Format) -> Result<()> {
             site.diagnostics.iter().try_for_each(|d| writeln!(out, "{}", diag::github(d)))
         }
         Format::Human => {
-            for note in &site.notes {
-                eprintln!("note: {note}");
-            }
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let mut cache: Option<(String, Option<String>)> = None;
             for d in &site.diagnostics {
