@@ -11,6 +11,7 @@ pub mod config;
 pub mod decode;
 pub mod diag;
 pub mod duration;
+pub mod files;
 pub mod git;
 pub mod metrics;
 pub mod output;

@@ -3,7 +3,8 @@
 
 use crate::check;
 use crate::config::{self, Config};
-use crate::diag::{self, Diagnostic};
+use crate::diag::{self, Diagnostic, Pos};
+use crate::files::{self, Refusal, Root};
 use crate::record::{self, Record, Runbook};
 use crate::schema::{self, Policy};
 use anyhow::{bail, Context, Result};
@@ -62,13 +63,49 @@ pub fn find_root(start: &Path, explicit: Option<&Path>) -> Result<PathBuf> {
     )
 }
 
-/// The text of a file as raw bytes, or `None` when it does not exist.
-fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
-    match std::fs::read(path) {
-        Ok(b) => Ok(Some(b)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+/// The bytes of a settings or schema file, or `None` when it does not exist. A file incsite may
+/// not read (outside the site, not a regular file, too large) is an error at its name, and is
+/// then taken as empty.
+fn read_optional(root: &Root, rel: &str, diagnostics: &mut Vec<Diagnostic>) -> Result<Option<Vec<u8>>> {
+    read_site_file(root, rel, files::MAX_SETTINGS, diagnostics)
+}
+
+/// Reads a file of the site through [`files::Root::read`]: `None` when it is missing, or when it
+/// was refused (a diagnostic that names it and prints nothing of it); `Err` only when the system
+/// would not give a file that is there.
+fn read_site_file(root: &Root, rel: &str, cap: u64, diagnostics: &mut Vec<Diagnostic>) -> Result<Option<Vec<u8>>> {
+    match root.read(rel, cap) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(Refusal::Missing) => Ok(None),
+        Err(Refusal::Io(e)) => Err(e).with_context(|| format!("cannot read {rel}")),
+        Err(refusal) => {
+            diagnostics.push(refused(rel, &refusal));
+            Ok(Some(Vec::new()))
+        }
     }
+}
+
+/// The error for a file incsite would not read.
+fn refused(rel: &str, refusal: &Refusal) -> Diagnostic {
+    Diagnostic::error(rel, Pos::new(1, 1), refusal.code(), format!("{rel} was not read: {refusal}"))
+}
+
+/// The Markdown files under `content/<folder>`, as [`markdown_files`] lists them; a folder that
+/// resolves to somewhere outside the site is an error and is not walked.
+fn content_files(
+    root: &Root,
+    folder: &str,
+    recursive: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Vec<(String, PathBuf)>> {
+    let dir = root.path.join("content").join(folder);
+    if dir.exists() && !root.holds_dir(&dir) {
+        let rel = format!("content/{folder}");
+        let target = dir.canonicalize().unwrap_or_else(|_| dir.clone());
+        diagnostics.push(refused(&rel, &Refusal::Outside(target)));
+        return Ok(Vec::new());
+    }
+    markdown_files(&root.path, &dir, recursive)
 }
 
 /// The Markdown files under `dir`, as (path relative to root with `/`, absolute path), sorted.
@@ -81,7 +118,9 @@ fn markdown_files(root: &Path, dir: &Path, recursive: bool) -> Result<Vec<(Strin
     for entry in walker {
         let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
         let name = entry.file_name().to_string_lossy();
-        if !entry.file_type().is_file() || !name.ends_with(".md") || name.starts_with('.') {
+        // Symlinks are listed too, and resolved when read (`Root::read` refuses one that leads
+        // out of the site); folders behind symlinks are not walked.
+        if entry.file_type().is_dir() || !name.ends_with(".md") || name.starts_with('.') {
             continue;
         }
         let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
@@ -119,8 +158,9 @@ fn text_of(file: &str, bytes: Vec<u8>, diagnostics: &mut Vec<Diagnostic>) -> Str
 pub fn load(root: &Path, now: DateTime<Utc>) -> Result<Site> {
     let mut diagnostics = Vec::new();
     let mut notes = Vec::new();
+    let safe = Root::new(root);
 
-    let config = match read_optional(&root.join(config::FILE))? {
+    let config = match read_optional(&safe, config::FILE, &mut diagnostics)? {
         Some(bytes) => {
             let text = text_of(config::FILE, bytes, &mut diagnostics);
             let (config, mut d) = config::parse(&text);
@@ -131,8 +171,9 @@ pub fn load(root: &Path, now: DateTime<Utc>) -> Result<Site> {
     };
 
     let mut schema_text = |name: &str| -> Result<Option<String>> {
-        let Some(bytes) = read_optional(&root.join("schema").join(name))? else { return Ok(None) };
-        Ok(Some(text_of(&format!("schema/{name}"), bytes, &mut diagnostics)))
+        let rel = format!("schema/{name}");
+        let Some(bytes) = read_optional(&safe, &rel, &mut diagnostics)? else { return Ok(None) };
+        Ok(Some(text_of(&rel, bytes, &mut diagnostics)))
     };
     let (sev, roles, services) =
         (schema_text("severities.yaml")?, schema_text("roles.yaml")?, schema_text("services.yaml")?);
@@ -151,12 +192,16 @@ pub fn load(root: &Path, now: DateTime<Utc>) -> Result<Site> {
     });
     diagnostics.append(&mut d);
 
-    let incident_files = markdown_files(root, &root.join("content").join("incidents"), true)?;
+    let incident_files = content_files(&safe, "incidents", true, &mut diagnostics)?;
     let parsed: Vec<(Option<Record>, Vec<Diagnostic>)> = incident_files
         .par_iter()
         .with_max_len(crate::PAR_JOB)
-        .map(|(rel, abs)| {
-            std::fs::read(abs).with_context(|| format!("cannot read {rel}")).map(|b| record::parse(rel, &b))
+        .map(|(rel, _)| {
+            let mut d = Vec::new();
+            Ok(match read_site_file(&safe, rel, files::MAX_RECORD, &mut d)? {
+                Some(bytes) if d.is_empty() => record::parse(rel, &bytes),
+                _ => (None, d),
+            })
         })
         .collect::<Result<_>>()?;
     let mut records = Vec::with_capacity(parsed.len());
@@ -165,10 +210,10 @@ pub fn load(root: &Path, now: DateTime<Utc>) -> Result<Site> {
         diagnostics.append(&mut d);
     }
 
-    let runbook_files = markdown_files(root, &root.join("content").join("runbooks"), false)?;
+    let runbook_files = content_files(&safe, "runbooks", false, &mut diagnostics)?;
     let mut runbooks = Vec::new();
-    for (rel, abs) in runbook_files {
-        let bytes = std::fs::read(&abs).with_context(|| format!("cannot read {rel}"))?;
+    for (rel, _) in runbook_files {
+        let Some(bytes) = read_site_file(&safe, &rel, files::MAX_RECORD, &mut diagnostics)? else { continue };
         let (runbook, mut d) = record::parse_runbook(&rel, &bytes);
         runbooks.extend(runbook);
         diagnostics.append(&mut d);

@@ -77,8 +77,7 @@ pub fn print(site: &Site, format: Format) -> Result<()> {
             let mut cache: Option<(String, Option<String>)> = None;
             for d in &site.diagnostics {
                 if cache.as_ref().map(|(f, _)| f != &d.file).unwrap_or(true) {
-                    let text =
-                        std::fs::read(site.root.join(&d.file)).ok().map(|b| String::from_utf8_lossy(&b).into_owned());
+                    let text = crate::files::source_text(&site.root, &d.file);
                     cache = Some((d.file.clone(), text));
                 }
                 let source = cache.as_ref().and_then(|(_, t)| t.as_deref());

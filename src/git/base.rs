@@ -146,7 +146,7 @@ pub fn check(site: &Site, rev: &str) -> Result<Vec<Diagnostic>> {
         }
         // A record with errors of its own may have lost entries in parsing: those errors come first.
         if is_published(before) && !now.damaged {
-            let text = std::fs::read(site.root.join(&now.path)).map(|b| String::from_utf8_lossy(&b).into_owned());
+            let text = crate::files::source_text(&site.root, &now.path);
             out.extend(timeline_changes(before, now, text.as_deref().unwrap_or(""), &base.rev));
         }
     }

@@ -205,8 +205,7 @@ fn read_record(ctx: &mut Ctx, root: &Node, path: &str, body: String, body_line: 
         Kind::Maintenance => &Status::MAINTENANCE,
     };
     let status = f.get("status").and_then(|n| ctx.one_of(n, "status", statuses).map(|s| At::new(s, ctx.pos(n))));
-    let visibility =
-        f.get("visibility").and_then(|n| ctx.one_of(n, "visibility", &Visibility::ALL)).unwrap_or(Visibility::Public);
+    let visibility = read_visibility(ctx, &mut f);
     let summary = f.get("summary").and_then(|n| ctx.string(n, "summary"));
     let impact = f.get("impact").map(|n| read_impact(ctx, n)).unwrap_or_default();
     let roles = f.get("roles").map(|n| read_roles(ctx, n)).unwrap_or_default();
@@ -223,7 +222,7 @@ fn read_record(ctx: &mut Ctx, root: &Node, path: &str, body: String, body_line: 
     let window = f.get("window").and_then(|n| read_window(ctx, n));
     let exclude_from_metrics =
         f.get("exclude_from_metrics").and_then(|n| ctx.boolean(n, "exclude_from_metrics")).unwrap_or(false);
-    let extra = f.get("extra").map(to_json).unwrap_or(serde_json::Value::Null);
+    let extra = f.get("extra").map(|n| extra_json(ctx, n)).unwrap_or(serde_json::Value::Null);
     // A required key that is absent or empty; a present but invalid value was reported already.
     let absent: Vec<(&str, Option<Pos>)> = ["title", "status", "severity", "window"]
         .into_iter()
@@ -323,7 +322,7 @@ fn read_timeline(ctx: &mut Ctx, node: &Node, kind: Kind) -> (Vec<Event>, bool) {
         let event_kind = f.get("event").and_then(|n| ctx.one_of(n, "timeline event", &EventKind::ALL));
         let text = f.get("text").and_then(|n| ctx.string(n, "text"));
         let by = f.get("by").and_then(|n| ctx.string(n, "by"));
-        let public = f.get("public").and_then(|n| ctx.boolean(n, "public"));
+        let public = read_public(ctx, &mut f);
         let status_node = f.get("status");
         let status = status_node.and_then(|n| ctx.one_of(n, "status", statuses));
         let from = f.get("from").and_then(|n| ctx.string(n, "from"));
@@ -454,7 +453,63 @@ fn read_window(ctx: &mut Ctx, node: &Node) -> Option<At<Window>> {
     Some(At::new(Window { from, until }, ctx.pos(node)))
 }
 
-/// The `extra:` map as JSON for themes: plain `true`/`false` and numbers keep their type.
+/// `visibility:`, failing closed: absent is `public` (the format's default), but a key left
+/// empty or null, or a word other than `public` and `private`, is an error and the record is
+/// private, so that no build publishes a record whose author may have meant it to be private.
+fn read_visibility(ctx: &mut Ctx, f: &mut Fields) -> Visibility {
+    let Some(key) = f.key_node("visibility") else { return Visibility::Public };
+    match f.get("visibility") {
+        Some(n) => ctx.one_of(n, "visibility", &Visibility::ALL).unwrap_or(Visibility::Private),
+        None => {
+            let d = Diagnostic::error(&ctx.file, ctx.pos(key), "bad-value", "`visibility` is empty")
+                .with_hint("write `visibility: public` or `visibility: private` (or leave the key out for public)");
+            ctx.push(d);
+            Visibility::Private
+        }
+    }
+}
+
+/// An entry's `public:`, failing closed: a key left empty or null, or a value other than `true`
+/// and `false`, is an error and the entry is not public.
+fn read_public(ctx: &mut Ctx, f: &mut Fields) -> Option<bool> {
+    let key = f.key_node("public")?;
+    match f.get("public") {
+        Some(n) => Some(ctx.boolean(n, "public").unwrap_or(false)),
+        None => {
+            let d = Diagnostic::error(&ctx.file, ctx.pos(key), "bad-value", "`public` is empty")
+                .with_hint("write `public: true` or `public: false` (or leave the key out for the default)");
+            ctx.push(d);
+            Some(false)
+        }
+    }
+}
+
+/// The `extra:` map as JSON, with a `duplicate-key` error for a key repeated at any depth (the
+/// first one is kept, as everywhere else).
+fn extra_json(ctx: &mut Ctx, node: &Node) -> serde_json::Value {
+    fn duplicates(ctx: &mut Ctx, node: &Node) {
+        match &node.value {
+            Value::Seq(items) => items.iter().for_each(|n| duplicates(ctx, n)),
+            Value::Map(entries) => {
+                let mut seen: Vec<&str> = Vec::new();
+                for (k, v) in entries {
+                    let key = k.as_str().unwrap_or_default();
+                    if seen.contains(&key) {
+                        ctx.error(k, "duplicate-key", format!("`{key}` appears twice in `extra`"));
+                    }
+                    seen.push(key);
+                    duplicates(ctx, v);
+                }
+            }
+            Value::Scalar { .. } => {}
+        }
+    }
+    duplicates(ctx, node);
+    to_json(node)
+}
+
+/// The `extra:` map as JSON for themes: plain `true`/`false` and numbers keep their type; of a
+/// repeated key, the first.
 fn to_json(node: &Node) -> serde_json::Value {
     use serde_json::Value as J;
     match &node.value {
@@ -469,7 +524,11 @@ fn to_json(node: &Node) -> serde_json::Value {
         Value::Scalar { text, .. } => J::String(text.to_string()),
         Value::Seq(items) => J::Array(items.iter().map(to_json).collect()),
         Value::Map(entries) => {
-            J::Object(entries.iter().map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), to_json(v))).collect())
+            let mut map = serde_json::Map::new();
+            for (k, v) in entries {
+                map.entry(k.as_str().unwrap_or_default()).or_insert_with(|| to_json(v));
+            }
+            J::Object(map)
         }
     }
 }

@@ -195,7 +195,7 @@ fn print_errors(root: &Path, errors: &[Diagnostic]) {
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut out = std::io::stdout().lock();
     for d in errors {
-        let text = std::fs::read(root.join(&d.file)).ok().map(|b| String::from_utf8_lossy(&b).into_owned());
+        let text = crate::files::source_text(root, &d.file);
         let _ = writeln!(out, "{}", diag::human(d, text.as_deref(), color));
     }
     let _ = out.flush();

@@ -8,7 +8,7 @@ use crate::record;
 pub use crate::render::Pages;
 use crate::render::{self, Sink};
 use crate::site::{self, Audience, Site, View, ViewCache};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -311,11 +311,11 @@ fn reload_records(root: &Path, loaded: &mut Loaded, paths: &BTreeSet<String>, no
         }
     }
     for path in &files {
-        let bytes = match std::fs::read(root.join(path)) {
+        let bytes = match crate::files::Root::new(root).read(path, crate::files::MAX_RECORD) {
             Ok(b) => b,
             // Gone again since it was listed: as if it had never been there.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(e).with_context(|| format!("cannot read {path}")),
+            Err(crate::files::Refusal::Missing) => continue,
+            Err(refusal) => anyhow::bail!("{path} was not read: {refusal}"),
         };
         let (record, diags) = record::parse(path, &bytes);
         if let Some(record) = record {

@@ -96,7 +96,8 @@ fn files_under(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
         if parts.iter().any(|p| p == "..") {
             bail!("unexpected path in the theme: {}", entry.path().display());
         }
-        let bytes = std::fs::read(entry.path()).with_context(|| format!("cannot read {}", entry.path().display()))?;
+        let bytes = crate::files::read_regular(entry.path(), crate::files::MAX_THEME)
+            .map_err(|refusal| anyhow::anyhow!("{} was not read: {refusal}", entry.path().display()))?;
         out.push((parts.join("/"), bytes));
     }
     Ok(out)
