@@ -17,6 +17,18 @@ pub struct Config {
     pub timezone: String,
     pub metrics: MetricsConfig,
     pub postmortem: PostmortemConfig,
+    pub public: PublicConfig,
+}
+
+/// What a public build may show beyond the default (`[public]`): people's names and keys of the
+/// records' `extra:` maps. Nothing by default.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PublicConfig {
+    /// Roles' holders, `by`, action-item owners, the facilitator and commit authors.
+    pub people: bool,
+    /// The `extra:` keys a public build keeps.
+    pub extra: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -48,6 +60,7 @@ impl Default for Config {
             timezone: "UTC".into(),
             metrics: MetricsConfig::default(),
             postmortem: PostmortemConfig::default(),
+            public: PublicConfig::default(),
         }
     }
 }

@@ -43,7 +43,11 @@ impl fmt::Display for Refusal {
         match self {
             Refusal::Missing => write!(f, "no such file"),
             Refusal::Outside(target) => {
-                write!(f, "it resolves to {}, outside the site; incsite reads only files inside the site", target.display())
+                write!(
+                    f,
+                    "it resolves to {}, outside the site; incsite reads only files inside the site",
+                    target.display()
+                )
             }
             Refusal::NotRegular(kind) => write!(f, "it is {kind}, not a regular file"),
             Refusal::TooLarge { size, cap } => {

@@ -22,10 +22,13 @@ pub const MAX_COMMITS_PER_FILE: usize = 20;
 pub struct Commit {
     pub id: String,
     pub short_id: String,
-    pub author: String,
+    /// `None` where a public view leaves it out (see `site::redact`).
+    pub author: Option<String>,
     pub date: DateTime<FixedOffset>,
-    /// The first line of the message.
-    pub summary: String,
+    /// The first line of the message; `None` where a public view leaves it out.
+    pub summary: Option<String>,
+    /// The commit touched a record that was not public at that commit.
+    pub private: bool,
 }
 
 /// The history of the site's files, newest commit first per file.
@@ -153,15 +156,38 @@ fn walk(site: &SiteRepo, head: Oid) -> Result<History, git2::Error> {
         let is_new: HashSet<u32> = new.iter().map(|(i, _)| *i).collect();
         let odb = repo.odb()?;
         let mut differ = Differ::new(&odb, &site.prefix);
+        // The records each new commit touched, as they stood then: (commit, blob).
+        let mut touched: Vec<(u32, Oid)> = Vec::new();
         for &i in order.iter().filter(|i| is_new.contains(i)) {
             let parents = graph.nodes[i as usize].parents.clone();
             let parent_trees = parents.iter().map(|&p| tree_of(p, &graph)).collect::<Result<Vec<_>, _>>()?;
-            let paths = differ.changed(&parent_trees, tree_of(i, &graph)?)?;
+            let tree = tree_of(i, &graph)?;
+            let paths = differ.changed(&parent_trees, tree)?;
+            for path in paths.iter().filter(|p| is_record_path(p)) {
+                // The record as the commit left it, or as it was before the commit deleted it.
+                let mut blob = differ.blob_at(tree, path)?;
+                for &parent in &parent_trees {
+                    if blob.is_some() {
+                        break;
+                    }
+                    blob = differ.blob_at(parent, path)?;
+                }
+                touched.extend(blob.map(|b| (i, b)));
+            }
             let node = &mut graph.nodes[i as usize];
             if paths.is_empty() {
                 node.meta = Meta::default();
             }
             node.paths = paths;
+        }
+        let blobs =
+            touched.iter().map(|&(_, b)| odb.read(b).map(|o| o.data().to_vec())).collect::<Result<Vec<_>, _>>()?;
+        let private: Vec<bool> = {
+            use rayon::prelude::*;
+            blobs.par_iter().with_max_len(crate::PAR_JOB).map(|bytes| !was_public(bytes)).collect()
+        };
+        for (&(i, _), private) in touched.iter().zip(private) {
+            graph.nodes[i as usize].meta.private |= private;
         }
     }
 
@@ -188,6 +214,17 @@ fn walk(site: &SiteRepo, head: Oid) -> Result<History, git2::Error> {
     Ok(history)
 }
 
+/// An incident or maintenance record's path (relative to the site root).
+fn is_record_path(path: &str) -> bool {
+    path.starts_with("content/incidents/") && path.ends_with(".md")
+}
+
+/// Whether a record, as these bytes hold it, was public: read as the loader reads it, and
+/// private when it cannot be read at all (failing closed).
+fn was_public(bytes: &[u8]) -> bool {
+    crate::record::parse("record.md", bytes).0.is_some_and(|r| r.is_public())
+}
+
 fn missing(id: Oid) -> git2::Error {
     git2::Error::from_str(&format!("commit {id} is missing"))
 }
@@ -204,8 +241,9 @@ fn commit_of(id: Oid, meta: &Meta) -> Commit {
     Commit {
         short_id: id.chars().take(7).collect(),
         id,
-        author: meta.author.clone(),
+        author: Some(meta.author.clone()),
         date,
-        summary: meta.summary.clone(),
+        summary: Some(meta.summary.clone()),
+        private: meta.private,
     }
 }

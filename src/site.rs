@@ -5,14 +5,17 @@ use crate::check;
 use crate::config::{self, Config};
 use crate::diag::{self, Diagnostic, Pos};
 use crate::files::{self, Refusal, Root};
+use crate::git::History;
 use crate::record::{self, Record, Runbook};
 use crate::schema::{self, Policy};
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, Utc};
-use foldhash::{HashMap, HashMapExt, HashSet};
+use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+pub mod redact;
 
 /// Who a build is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -38,6 +41,9 @@ pub struct Site {
     pub diagnostics: Vec<Diagnostic>,
     /// One-line notes for people (a schema file that fell back to the default, …).
     pub notes: Vec<String>,
+    /// The content's git history, when the caller read it (`build`, `serve`); its public form is
+    /// made by [`Site::view`] like everything else.
+    pub history: Option<Arc<History>>,
 }
 
 /// Finds the site root: `explicit`, or the nearest directory upwards from `start` that holds
@@ -227,7 +233,7 @@ pub fn load(root: &Path, now: DateTime<Utc>) -> Result<Site> {
         now,
     }));
     diag::sort(&mut diagnostics);
-    Ok(Site { root: root.to_path_buf(), config, policy, records, runbooks, diagnostics, notes })
+    Ok(Site { root: root.to_path_buf(), config, policy, records, runbooks, diagnostics, notes, history: None })
 }
 
 impl Site {
@@ -235,9 +241,11 @@ impl Site {
         self.diagnostics.iter().any(|d| d.level == diag::Level::Error)
     }
 
-    /// What `audience` may see. For the public: no private record, and of each public record only
-    /// its public timeline entries and, for an incident, its post-mortem only once published. This
-    /// is the only place private data is dropped.
+    /// What `audience` may see. For the public: no private record, and of each public record
+    /// only what [`redact`] lets through (its public timeline entries, its post-mortem once
+    /// published, no people unless `[public] people`, only the listed `extra:` keys), and of the
+    /// git history only what cannot name anything private. This is the only place private data
+    /// is dropped.
     pub fn view(&self, audience: Audience) -> View {
         ViewCache::default().view(self, audience)
     }
@@ -245,38 +253,54 @@ impl Site {
     /// [`Site::view`] for a caller that needs the site no more (`build`): records no one else
     /// holds are filtered in place instead of copied, so memory holds one set of records.
     pub fn into_view(self, audience: Audience) -> View {
-        let records = match audience {
-            Audience::Internal => self.records,
+        let (records, history) = match audience {
+            Audience::Internal => (self.records, self.history),
             Audience::Public => {
-                let hidden = hidden_ids(&self);
+                let rules = rules(&self);
                 // On every core: dropping private data frees memory one allocation at a time.
-                self.records
+                let records: Vec<Arc<Record>> = self
+                    .records
                     .into_par_iter()
                     .with_max_len(crate::PAR_JOB)
                     .filter(|r| r.is_public())
                     .map(|r| {
                         let mut r = Arc::unwrap_or_clone(r);
-                        make_public(&mut r, &hidden);
+                        redact::record(&mut r, &rules);
                         Arc::new(r)
                     })
-                    .collect()
+                    .collect();
+                let history = public_history(self.history.as_deref(), &records, &self.runbooks, &rules);
+                (records, history)
             }
         };
-        View { audience, config: self.config, policy: self.policy, records, runbooks: self.runbooks }
+        View { audience, config: self.config, policy: self.policy, records, runbooks: self.runbooks, history }
     }
 }
 
-/// The ids of the private records.
-fn hidden_ids(site: &Site) -> HashSet<String> {
-    site.records.iter().filter(|r| !r.is_public()).map(|r| r.id.value.clone()).collect()
+/// The rules a public view of `site` is made by.
+fn rules(site: &Site) -> redact::Rules {
+    redact::Rules {
+        hidden: site.records.iter().filter(|r| !r.is_public()).map(|r| r.id.value.clone()).collect(),
+        public: site.config.public.clone(),
+    }
+}
+
+fn public_history(
+    history: Option<&History>,
+    records: &[Arc<Record>],
+    runbooks: &[Runbook],
+    rules: &redact::Rules,
+) -> Option<Arc<History>> {
+    let runbook_paths: Vec<&str> = runbooks.iter().map(|r| r.path.as_str()).collect();
+    history.map(|h| Arc::new(redact::history(h, records, &runbook_paths, rules)))
 }
 
 /// The public copies of records made by the last view, so that the next view of a site in which
 /// only a few records changed (`serve`, after a save) copies only those again.
 #[derive(Debug, Default)]
 pub struct ViewCache {
-    /// The private ids the copies were made without.
-    hidden: HashSet<String>,
+    /// The rules the copies were made by.
+    rules: Option<redact::Rules>,
     /// Record as loaded → its public copy (the loaded one is held, so its address stays its own).
     /// Keyed by address, which stays the loaded record's own while the Arc beside it holds it.
     copies: HashMap<usize, (Arc<Record>, Arc<Record>)>,
@@ -285,16 +309,16 @@ pub struct ViewCache {
 impl ViewCache {
     /// [`Site::view`], reusing the copies of records that did not change since the last call.
     pub fn view(&mut self, site: &Site, audience: Audience) -> View {
-        let records = match audience {
-            Audience::Internal => site.records.clone(),
+        let (records, history) = match audience {
+            Audience::Internal => (site.records.clone(), site.history.clone()),
             Audience::Public => {
-                let hidden = hidden_ids(site);
+                let rules = rules(site);
                 let mut old = std::mem::take(&mut self.copies);
-                if hidden != self.hidden {
+                if self.rules.as_ref() != Some(&rules) {
                     old.clear();
                 }
                 let mut copies = HashMap::with_capacity(site.records.len());
-                let records = site
+                let records: Vec<Arc<Record>> = site
                     .records
                     .iter()
                     .filter(|r| r.is_public())
@@ -302,15 +326,20 @@ impl ViewCache {
                         let key = Arc::as_ptr(r) as usize;
                         let copy = match old.remove(&key) {
                             Some((_, copy)) => copy,
-                            None => Arc::new(public_copy(r, &hidden)),
+                            None => {
+                                let mut copy = (**r).clone();
+                                redact::record(&mut copy, &rules);
+                                Arc::new(copy)
+                            }
                         };
                         copies.insert(key, (Arc::clone(r), Arc::clone(&copy)));
                         copy
                     })
                     .collect();
+                let history = public_history(site.history.as_deref(), &records, &site.runbooks, &rules);
                 self.copies = copies;
-                self.hidden = hidden;
-                records
+                self.rules = Some(rules);
+                (records, history)
             }
         };
         View {
@@ -319,24 +348,9 @@ impl ViewCache {
             policy: site.policy.clone(),
             records,
             runbooks: site.runbooks.clone(),
+            history,
         }
     }
-}
-
-/// What the public may see of a public record: its public timeline entries, its post-mortem once
-/// published, and not even the id of a private incident among its related ones.
-fn public_copy(r: &Record, hidden: &HashSet<String>) -> Record {
-    let mut r = r.clone();
-    make_public(&mut r, hidden);
-    r
-}
-
-fn make_public(r: &mut Record, hidden: &HashSet<String>) {
-    r.timeline.retain(|e| e.is_public());
-    if !r.postmortem_is_public() {
-        r.body = String::new();
-    }
-    r.related.retain(|id| !hidden.contains(id.value.as_str()));
 }
 
 /// What one audience may see of a site: the only input to rendering and metrics.
@@ -347,6 +361,15 @@ pub struct View {
     pub policy: Policy,
     pub records: Vec<Arc<Record>>,
     pub runbooks: Vec<Runbook>,
+    /// The git history of the files the view shows, redacted for a public view.
+    pub history: Option<Arc<History>>,
+}
+
+impl View {
+    /// Whether the view may name people (internal, or `[public] people = true`).
+    pub fn shows_people(&self) -> bool {
+        self.audience == Audience::Internal || self.config.public.people
+    }
 }
 
 #[cfg(test)]

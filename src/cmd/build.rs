@@ -63,11 +63,13 @@ pub fn run(root: &Path, args: &Args) -> Result<u8> {
             None
         }
     };
+    let mut site = site;
+    site.history = history.map(std::sync::Arc::new);
     let mut view = site.into_view(args.audience);
     if let Some(url) = &args.base_url {
         view.config.base_url = url.trim_end_matches('/').to_string();
     }
-    let opts = Options { now, base_url: view.config.base_url.clone(), history, live_reload: false, theme_dir };
+    let opts = Options { now, base_url: view.config.base_url.clone(), live_reload: false, theme_dir };
     let out = args.out.clone().unwrap_or_else(|| root.join("public"));
     let spinner = Spinner::new(format!("rendering {} records", view.records.len()));
     // Each page is written as soon as it is rendered, into a folder swapped in only at the end.

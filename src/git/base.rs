@@ -35,7 +35,7 @@ impl Revision {
                 anyhow::anyhow!("--base {rev}: no such revision in this repository ({}){shallow}", e.message())
             })?;
             let info = super::commit_info(&commit);
-            (commit.id(), format!("{} \"{}\"", info.short_id, info.summary))
+            (commit.id(), format!("{} \"{}\"", info.short_id, info.summary.unwrap_or_default()))
         };
         Ok(Revision { site, rev: rev.to_string(), commit, described })
     }

@@ -1,5 +1,6 @@
-//! The history walk's cache: every commit's parents, time, changed site files, author and summary,
-//! kept in the repository's git directory (`.git/incsite/history-v1`) so that a build compares the
+//! The history walk's cache: every commit's parents, time, changed site files, author, summary
+//! and whether it touched a record that was private then,
+//! kept in the repository's git directory (`.git/incsite/history-v2`) so that a build compares the
 //! trees of new commits only. A commit id fixes its trees and parents, so an entry never goes
 //! stale; a cache that is missing, unreadable, corrupt or of another version is ignored and
 //! rebuilt, and failing to write one never fails a build.
@@ -14,16 +15,16 @@ use std::hash::Hasher;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-const MAGIC: &[u8; 16] = b"incsite-history1";
+const MAGIC: &[u8; 16] = b"incsite-history2";
 
 /// Where the cache of the site at `prefix` in `repo` lives: in the git directory shared by all
 /// work trees (not the work tree: nothing of it shows in `git status`), one file per site.
 pub fn path(repo: &git2::Repository, prefix: &str) -> PathBuf {
     let name = if prefix.is_empty() {
-        "history-v1".to_string()
+        "history-v2".to_string()
     } else {
         let id = Oid::hash_object(git2::ObjectType::Blob, prefix.as_bytes()).map(|o| o.to_string()).unwrap_or_default();
-        format!("history-v1-{}", &id[..id.len().min(12)])
+        format!("history-v2-{}", &id[..id.len().min(12)])
     };
     repo.commondir().join("incsite").join(name)
 }
@@ -84,6 +85,7 @@ pub fn encode(graph: &Graph, scope: &str) -> Vec<u8> {
             put_i64(&mut body, meta.seconds);
             put_i64(&mut body, i64::from(meta.offset_minutes));
             put_str(&mut body, &meta.summary);
+            put_u64(&mut body, u64::from(meta.private));
         }
     }
     let mut rest = Vec::with_capacity(body.len() + 1024);
@@ -133,6 +135,11 @@ pub fn decode(bytes: &[u8], scope: &str) -> Option<Graph> {
                 seconds: r.i64()?,
                 offset_minutes: i32::try_from(r.i64()?).ok()?,
                 summary: r.str()?.to_string(),
+                private: match r.u64()? {
+                    0 => false,
+                    1 => true,
+                    _ => return None,
+                },
             }
         };
         graph.push(Node { id, time, parents, paths, meta });
@@ -206,7 +213,13 @@ mod tests {
 
     fn graph() -> Graph {
         let mut g = Graph::default();
-        let meta = |a: &str, s: &str| Meta { author: a.into(), seconds: -5, offset_minutes: -330, summary: s.into() };
+        let meta = |a: &str, s: &str| Meta {
+            author: a.into(),
+            seconds: -5,
+            offset_minutes: -330,
+            summary: s.into(),
+            private: s.is_empty(),
+        };
         g.push(Node {
             id: Oid::from_bytes(&[1; 20]).unwrap(),
             time: 1_800_000_000,
@@ -252,7 +265,7 @@ mod tests {
         longer.push(0);
         assert_eq!(decode(&longer, "s"), None);
         let mut other_version = bytes;
-        other_version[15] = b'2';
+        other_version[15] = b'1';
         assert_eq!(decode(&other_version, "s"), None);
     }
 }

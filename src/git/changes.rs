@@ -68,6 +68,14 @@ impl<'r> Differ<'r> {
         }
     }
 
+    /// The id of the blob at `site_path` (relative to the site root) in the commit whose root
+    /// tree is `tree`, when there is a file there.
+    pub fn blob_at(&mut self, tree: Oid, site_path: &str) -> Result<Option<Oid>, git2::Error> {
+        let root = self.tree(tree)?;
+        let path = format!("{}{site_path}", self.prefix);
+        Ok(self.entry_at(&root, &path)?.filter(|(_, mode)| !is_tree(*mode)).map(|(id, _)| id))
+    }
+
     fn tree(&mut self, id: Oid) -> Result<Rc<RawTree<'r>>, git2::Error> {
         let tree = match self.last.get(&id).or_else(|| self.this.get(&id)) {
             Some(tree) => tree.clone(),

@@ -14,6 +14,10 @@ pub struct Meta {
     pub offset_minutes: i32,
     /// The first line of the message.
     pub summary: String,
+    /// The commit touched a record that was not public as it stood at that commit (or, for a
+    /// record the commit deleted, as it stood before): a public build shows neither its message
+    /// nor its author. Filled in by the walk once the commit's changed paths are known.
+    pub private: bool,
 }
 
 impl Meta {
@@ -25,6 +29,7 @@ impl Meta {
             seconds: when.seconds(),
             offset_minutes: when.offset_minutes(),
             summary: commit.summary_bytes().map(|s| String::from_utf8_lossy(s).trim().to_string()).unwrap_or_default(),
+            private: false,
         }
     }
 }

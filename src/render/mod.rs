@@ -7,7 +7,6 @@ pub mod charts;
 pub mod feeds;
 pub mod html;
 
-use crate::git::History;
 use crate::site::View;
 use crate::status;
 use anyhow::Result;
@@ -26,8 +25,6 @@ pub struct Options {
     pub now: DateTime<Utc>,
     /// Absolute URL for feeds and the sitemap, without a trailing slash.
     pub base_url: String,
-    /// The content's git history, when there is a repository.
-    pub history: Option<History>,
     /// Serve mode: inject the live-reload script.
     pub live_reload: bool,
     /// The site's own `theme/` folder, whose files override the built-in theme one by one.

@@ -57,7 +57,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
     }
 
     let history = match crate::git::history(&root) {
-        Ok(h) => Some(h),
+        Ok(h) => Some(std::sync::Arc::new(h)),
         Err(reason) => {
             eprintln!("note: {reason}");
             None

@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -83,7 +84,7 @@ pub struct Settings {
     /// `--now`; `None`: the clock, read again on every build.
     pub now: Option<DateTime<Utc>>,
     pub base_url: String,
-    pub history: Option<History>,
+    pub history: Option<Arc<History>>,
 }
 
 /// The result of one build.
@@ -149,7 +150,9 @@ impl Builder {
                 Some(paths)
             }
             _ => {
-                self.loaded = Some(load(&self.settings.root, now)?);
+                let mut loaded = load(&self.settings.root, now)?;
+                loaded.site.history = self.settings.history.clone();
+                self.loaded = Some(loaded);
                 None
             }
         };
@@ -217,7 +220,6 @@ impl Builder {
         render::Options {
             now,
             base_url: self.settings.base_url.clone(),
-            history: self.settings.history.clone(),
             live_reload: true,
             theme_dir: theme.is_dir().then_some(theme),
         }

@@ -366,7 +366,7 @@ pub fn render(view: &View, status: &Status, opts: &Options, pages: &mut Pages) -
 fn build(view: &View, status: &Status, opts: &Options) -> Api {
     let now = opts.now;
     let page_id = page_id(opts);
-    let timings: Vec<Timing> = view.records.iter().map(|r| timing(r, now, opts.history.as_ref())).collect();
+    let timings: Vec<Timing> = view.records.iter().map(|r| timing(r, now, view.history.as_deref())).collect();
     let epoch = timings.iter().map(|t| t.created_at).chain([now]).min().unwrap_or(now);
 
     // When each service last changed state: an incident's start and end, a window's edges.

@@ -25,7 +25,7 @@ pub(super) fn render(view: &View, _status: &Status, opts: &Options, pages: &mut 
         .records
         .iter()
         .enumerate()
-        .map(|(i, r)| (i, timing(r, opts.now, opts.history.as_ref())))
+        .map(|(i, r)| (i, timing(r, opts.now, view.history.as_deref())))
         .filter(|(i, t)| !view.records[*i].is_incident() || t.started_at <= opts.now)
         .collect();
     entries.sort_by(|(a, ta), (b, tb)| {

@@ -55,7 +55,7 @@ pub(super) fn render(view: &View, _status: &Status, opts: &Options, pages: &mut 
         line(format!("DTSTAMP:{}", stamp(&opts.now)));
         line(format!("DTSTART:{}", stamp(&window.from)));
         line(format!("DTEND:{}", stamp(&window.until)));
-        line(format!("LAST-MODIFIED:{}", stamp(&timing(record, opts.now, opts.history.as_ref()).updated_at)));
+        line(format!("LAST-MODIFIED:{}", stamp(&timing(record, opts.now, view.history.as_deref()).updated_at)));
         line(format!("SUMMARY:{}", text(record.title())));
         line(format!("DESCRIPTION:{}", text(&description)));
         line(format!("STATUS:{}", if cancelled { "CANCELLED" } else { "CONFIRMED" }));

@@ -10,7 +10,7 @@ use crate::schema::{Service, Severity};
 use crate::site::{Audience, View};
 use crate::status::{self, ComponentStatus, Status};
 use chrono::{DateTime, Utc};
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use foldhash::{HashMap, HashMapExt};
 use serde::Serialize;
 use std::sync::{Arc, OnceLock};
 
@@ -130,6 +130,8 @@ pub struct SiteInfo {
     pub built: Time,
     pub commit: Option<HeadCommit>,
     pub version: &'static str,
+    /// Whether pages may name people (internal builds, or `[public] people = true`).
+    pub people: bool,
 }
 
 /// The commit a site was built from, without its message (which may name anything).
@@ -145,9 +147,10 @@ pub struct HeadCommit {
 pub struct CommitView {
     pub id: String,
     pub short_id: String,
-    pub author: String,
+    /// `None` when the view leaves it out (a public build, unless `[public] people`).
+    pub author: Option<String>,
     pub date: Time,
-    /// `None` when withheld from a public build (the commit also touched a record it leaves out).
+    /// `None` when the view leaves it out (the commit touched a record private then or now).
     pub message: Option<String>,
 }
 
@@ -173,8 +176,6 @@ pub struct Shared<'a> {
     pub related_from: Vec<Vec<usize>>,
     /// Runbook id → indexes of the records that link it.
     pub runbook_users: HashMap<&'a str, Vec<usize>>,
-    /// Commits whose message a public build does not show.
-    withheld: HashSet<&'a str>,
     /// One card per record, in `view.records` order, made when first asked for: `serve`, after a
     /// save, renders one incident page and needs only the cards it shows.
     cards: Vec<OnceLock<Card>>,
@@ -211,7 +212,6 @@ impl<'a> Shared<'a> {
                 runbook_users.entry(rb.value.as_str()).or_default().push(i);
             }
         }
-        let withheld = withheld_commits(view, opts);
         let site = SiteInfo {
             title: view.config.title.clone(),
             description: view.config.description.clone(),
@@ -221,12 +221,13 @@ impl<'a> Shared<'a> {
             internal: view.audience == Audience::Internal,
             timezone: view.config.timezone.clone(),
             built: clock.time(&opts.now),
-            commit: opts.history.as_ref().and_then(|h| h.head.as_ref()).map(|c| HeadCommit {
+            commit: view.history.as_ref().and_then(|h| h.head.as_ref()).map(|c| HeadCommit {
                 id: c.id.clone(),
                 short_id: c.short_id.clone(),
                 date: clock.time(&c.date),
             }),
             version: env!("CARGO_PKG_VERSION"),
+            people: view.shows_people(),
         };
         let mut shared = Shared {
             view,
@@ -242,7 +243,6 @@ impl<'a> Shared<'a> {
             severities,
             related_from,
             runbook_users,
-            withheld,
             cards: Vec::new(),
         };
         shared.cards = view.records.iter().map(|_| OnceLock::new()).collect();
@@ -385,7 +385,7 @@ impl<'a> Shared<'a> {
 
     /// A record's git history, newest first.
     pub fn history(&self, r: &Record) -> Vec<CommitView> {
-        let Some(commits) = self.opts.history.as_ref().and_then(|h| h.by_path.get(&r.path)) else {
+        let Some(commits) = self.view.history.as_ref().and_then(|h| h.by_path.get(&r.path)) else {
             return Vec::new();
         };
         commits.iter().map(|c| self.commit(c)).collect()
@@ -397,7 +397,7 @@ impl<'a> Shared<'a> {
             short_id: c.short_id.clone(),
             author: c.author.clone(),
             date: self.clock.time(&c.date),
-            message: (!self.withheld.contains(c.id.as_str())).then(|| c.summary.clone()),
+            message: c.summary.clone(),
         }
     }
 }
@@ -452,23 +452,6 @@ pub fn root_path(base_url: &str) -> String {
     } else {
         format!("/{path}/")
     }
-}
-
-/// In a public build, the commits that also touched an incident file the build leaves out: their
-/// messages might name it, so only their id, author and date are shown.
-fn withheld_commits<'a>(view: &View, opts: &'a Options) -> HashSet<&'a str> {
-    let mut out = HashSet::new();
-    if view.audience == Audience::Internal {
-        return out;
-    }
-    let Some(history) = &opts.history else { return out };
-    let shown: HashSet<&str> = view.records.iter().map(|r| r.path.as_str()).collect();
-    for (path, commits) in &history.by_path {
-        if path.starts_with("content/incidents/") && !shown.contains(path.as_str()) {
-            out.extend(commits.iter().map(|c| c.id.as_str()));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -179,6 +179,9 @@ fn figures(s: &Shared, record: &Record) -> Vec<Figure> {
 /// The roles in the catalogue's order (ids and aliases resolved to names), people merged when a
 /// role was written twice; roles the catalogue does not know come last, as written.
 fn roles(s: &Shared, record: &Record) -> Vec<RoleView> {
+    if !s.view.shows_people() {
+        return filled_roles(s, record);
+    }
     let policy = &s.view.policy;
     let mut known: Vec<(usize, RoleView)> = Vec::new();
     let mut unknown: Vec<RoleView> = Vec::new();
@@ -217,6 +220,28 @@ fn roles(s: &Shared, record: &Record) -> Vec<RoleView> {
     known.into_iter().map(|(_, v)| v).chain(unknown).collect()
 }
 
+/// The roles that were filled, in the catalogue's order, without the people holding them: what a
+/// public page shows unless `[public] people = true`.
+fn filled_roles(s: &Shared, record: &Record) -> Vec<RoleView> {
+    let policy = &s.view.policy;
+    let mut out: Vec<(usize, RoleView)> = Vec::new();
+    for assignment in &record.roles {
+        let (rank, name, description) = match policy.role(&assignment.role) {
+            Some(role) => (
+                policy.roles.iter().position(|x| x.id == role.id).unwrap_or(usize::MAX),
+                role.name.clone(),
+                role.description.clone(),
+            ),
+            None => (usize::MAX, assignment.role.value.clone(), String::new()),
+        };
+        if !out.iter().any(|(_, v)| v.name == name) {
+            out.push((rank, RoleView { name, description, people: "Filled".to_string() }));
+        }
+    }
+    out.sort_by_key(|(rank, _)| *rank);
+    out.into_iter().map(|(_, v)| v).collect()
+}
+
 fn role_name(s: &Shared, written: &str) -> String {
     s.view.policy.role(written).map(|r| r.name.clone()).unwrap_or_else(|| written.to_string())
 }
@@ -225,7 +250,8 @@ fn handoffs(s: &Shared, record: &Record) -> Vec<Handoff> {
     record
         .timeline_sorted()
         .into_iter()
-        .filter(|e| e.kind == EventKind::Handoff)
+        // A public view without people has no names to show.
+        .filter(|e| e.kind == EventKind::Handoff && (e.from.is_some() || e.to.is_some()))
         .map(|e| Handoff {
             time: s.clock.time(&e.at),
             role: e.role.as_deref().map(|r| role_name(s, r)).unwrap_or_default(),

@@ -178,7 +178,7 @@ pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Res
     });
 
     let mut owners: BTreeMap<&str, Owner> = BTreeMap::new();
-    for &(_, a) in &items {
+    for &(_, a) in items.iter().filter(|_| s.view.shows_people()) {
         let name = owner(a);
         let o = owners.entry(name).or_insert_with(|| Owner {
             name: name.to_string(),
