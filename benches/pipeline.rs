@@ -87,13 +87,7 @@ fn stages(c: &mut Criterion) {
     g.bench_function("view_public", |b| b.iter(|| black_box(site.view(Audience::Public))));
 
     let view = site.view(Audience::Public);
-    let opts = render::Options {
-        now,
-        base_url: view.config.base_url.clone(),
-        history: None,
-        live_reload: false,
-        theme_dir: None,
-    };
+    let opts = render::Options { now, base_url: view.config.base_url.clone(), live_reload: false, theme_dir: None };
     g.bench_function("render", |b| {
         b.iter_batched(|| (), |()| black_box(render::render(&view, &opts).expect("render")), BatchSize::PerIteration)
     });

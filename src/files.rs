@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 /// The most `incsite.toml` or a schema file may hold.
 pub const MAX_SETTINGS: u64 = 1 << 20;
 /// The most a record or runbook file may hold.
-pub const MAX_RECORD: u64 = 8 << 20;
+pub const MAX_RECORD: u64 = 32 << 20;
 /// The most a theme file (a template, a stylesheet, an image) may hold.
 pub const MAX_THEME: u64 = 16 << 20;
 

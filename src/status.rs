@@ -419,7 +419,14 @@ mod tests {
                 std::sync::Arc::new(record.unwrap())
             })
             .collect();
-        View { audience: Audience::Internal, config: Config::default(), policy, records, runbooks: Vec::new() }
+        View {
+            audience: Audience::Internal,
+            config: Config::default(),
+            policy,
+            records,
+            runbooks: Vec::new(),
+            history: None,
+        }
     }
 
     fn maintenance(status: &str, impact: &str) -> String {

@@ -81,13 +81,7 @@ fn at(s: &str) -> DateTime<Utc> {
 fn build_at(audience: Audience, now: &str) -> Pages {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sites/api");
     let site = site::load(&root, at(now)).unwrap();
-    let opts = Options {
-        now: at(now),
-        base_url: site.config.base_url.clone(),
-        history: None,
-        live_reload: false,
-        theme_dir: None,
-    };
+    let opts = Options { now: at(now), base_url: site.config.base_url.clone(), live_reload: false, theme_dir: None };
     render::render(&site.view(audience), &opts).unwrap()
 }
 
@@ -320,13 +314,7 @@ fn an_incident_resolved_without_a_public_update_shows_its_services_recovering() 
     );
     std::fs::write(dir.path().join("content/incidents/quiet.md"), record).unwrap();
     let site = site::load(dir.path(), at(NOW)).unwrap();
-    let opts = Options {
-        now: at(NOW),
-        base_url: site.config.base_url.clone(),
-        history: None,
-        live_reload: false,
-        theme_dir: None,
-    };
+    let opts = Options { now: at(NOW), base_url: site.config.base_url.clone(), live_reload: false, theme_dir: None };
     let pages = render::render(&site.view(Audience::Public), &opts).unwrap();
     let incidents = json(&pages, "api/v2/incidents.json");
     let quiet = find(&incidents["incidents"], "INC-QUIET");
@@ -426,7 +414,9 @@ fn own_export_holds_facts_and_derived_times() {
         [&resolved["ttd_s"], &resolved["tta_s"], &resolved["ttm_s"], &resolved["ttr_s"]],
         [600, 120, 2400, 3600].map(Value::from).each_ref()
     );
-    assert_eq!(resolved["roles"], serde_json::json!({"resolver": ["Erin Wu"]}));
+    assert_eq!(resolved["roles"], serde_json::json!({"resolver": []}), "which roles were filled, not by whom");
+    let internal = json(&build(Audience::Internal), "api/incidents.json");
+    assert_eq!(find(&internal["incidents"], "INC-RESOLVED")["roles"], serde_json::json!({"resolver": ["Erin Wu"]}));
     assert_eq!(resolved["services"], serde_json::json!(["website"]));
     assert_eq!(resolved["impact"][0]["level"], "partial");
     assert_eq!(resolved["postmortem"]["status"], "draft");
@@ -591,8 +581,7 @@ fn the_demo_sites_private_records_are_in_no_public_file() {
     let site = site::load(root, now).unwrap();
     let private: Vec<_> = site.records.iter().filter(|r| !r.is_public()).collect();
     assert!(!private.is_empty(), "the demo site has a private incident");
-    let opts =
-        Options { now, base_url: site.config.base_url.clone(), history: None, live_reload: false, theme_dir: None };
+    let opts = Options { now, base_url: site.config.base_url.clone(), live_reload: false, theme_dir: None };
     let pages = render::render(&site.view(Audience::Public), &opts).unwrap();
     for (path, bytes) in &pages {
         let text = String::from_utf8_lossy(bytes);

@@ -208,7 +208,7 @@ fn assert_cached_walk_is_exact(root: &Path, cache: &Path) -> serde_json::Value {
 #[test]
 fn a_cached_walk_equals_an_uncached_one_after_new_merged_and_rewritten_commits() {
     let (_tmp, root, _) = git_site(30, 4);
-    let cache = root.join(".git/incsite/history-v1");
+    let cache = root.join(".git/incsite/history-v2");
     let records: Vec<String> =
         files(&root.join("content/incidents")).into_keys().map(|k| format!("content/incidents/{k}")).collect();
     let edit = |n: usize, text: &str| {
@@ -255,7 +255,7 @@ fn a_cached_walk_equals_an_uncached_one_after_new_merged_and_rewritten_commits()
 #[test]
 fn a_broken_or_unwritable_cache_is_ignored() {
     let (_tmp, root, _) = git_site(10, 6);
-    let cache = root.join(".git/incsite/history-v1");
+    let cache = root.join(".git/incsite/history-v2");
     let want = history_json(&root);
     let full = std::fs::read(&cache).unwrap();
 
@@ -298,7 +298,7 @@ fn a_linked_worktree_shares_the_repository_s_cache() {
     let other = tmp.path().join("other");
     git(&root, &["worktree", "add", "-q", "-b", "other", other.to_str().unwrap()]);
     let want = history_json(&other);
-    assert!(root.join(".git/incsite/history-v1").is_file());
+    assert!(root.join(".git/incsite/history-v2").is_file());
     assert_eq!(git(&other, &["status", "--porcelain", "--ignored"]), "");
     assert_eq!(history_json(&root), want, "the main work tree reads the same cache");
 }

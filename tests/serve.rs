@@ -162,13 +162,8 @@ impl Events {
 fn page_showing(root: &Path, text: &str) -> Option<String> {
     let now = chrono::DateTime::parse_from_rfc3339(NOW).unwrap().to_utc();
     let site = incsite::site::load(root, now).unwrap();
-    let opts = incsite::render::Options {
-        now,
-        base_url: "http://127.0.0.1".into(),
-        history: None,
-        live_reload: true,
-        theme_dir: None,
-    };
+    let opts =
+        incsite::render::Options { now, base_url: "http://127.0.0.1".into(), live_reload: true, theme_dir: None };
     let pages = incsite::render::render(&site.view(incsite::site::Audience::Public), &opts).unwrap();
     let html = pages.iter().filter(|(k, _)| k.ends_with(".html"));
     html.clone()
