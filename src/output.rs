@@ -51,6 +51,7 @@ impl Staging {
         let pid = std::process::id();
         let tmp = parent.join(format!(".{name}.tmp-{pid}"));
         let old = parent.join(format!(".{name}.old-{pid}"));
+        remove_leftovers(&parent, &name)?;
         remove_if_exists(&tmp)?;
         std::fs::create_dir_all(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
         Ok(Staging { target, tmp, old, files: AtomicUsize::new(0), committed: false })
@@ -73,30 +74,103 @@ impl Staging {
         Ok(file)
     }
 
-    /// Adds the marker and swaps the new output in: the old output aside, the new one in, the old
-    /// one gone. Returns how many files the site has.
+    /// Adds the marker and swaps the new output in, then removes the old one. On Linux the two
+    /// folders trade places in one step (`renameat2` with `RENAME_EXCHANGE`), so there is no
+    /// moment without a whole site at the target; elsewhere, or on a file system without it, the
+    /// old output is renamed aside first. Returns how many files the site has.
     pub fn commit(mut self) -> Result<usize> {
         let marker = self.tmp.join(MARKER);
         std::fs::write(&marker, MARKER_TEXT).with_context(|| format!("cannot write {}", marker.display()))?;
         let (target, tmp, old) = (&self.target, &self.tmp, &self.old);
-        let had_old = target.exists();
-        if had_old {
+        if !target.exists() {
+            std::fs::rename(tmp, target)
+                .with_context(|| format!("cannot move the new site into {}", target.display()))?;
+            self.committed = true;
+            return Ok(self.files.load(Ordering::Relaxed));
+        }
+        // After an exchange the temporary folder holds the previous site.
+        let previous = if exchange(tmp, target)? {
+            tmp
+        } else {
             remove_if_exists(old)?;
             std::fs::rename(target, old)
                 .with_context(|| format!("cannot move the previous {} aside", target.display()))?;
-        }
-        if let Err(e) = std::fs::rename(tmp, target) {
-            if had_old {
+            if let Err(e) = std::fs::rename(tmp, target) {
                 let _ = std::fs::rename(old, target);
+                return Err(e).with_context(|| format!("cannot move the new site into {}", target.display()));
             }
-            return Err(e).with_context(|| format!("cannot move the new site into {}", target.display()));
-        }
+            old
+        };
         self.committed = true;
-        if had_old {
-            std::fs::remove_dir_all(old)
-                .with_context(|| format!("cannot remove the previous site at {}", old.display()))?;
-        }
+        std::fs::remove_dir_all(previous)
+            .with_context(|| format!("cannot remove the previous site at {}", previous.display()))?;
         Ok(self.files.load(Ordering::Relaxed))
+    }
+}
+
+/// Swaps two folders in one step; `Ok(false)` where the system or file system cannot.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> Result<bool> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes()).context("a path holds a NUL byte");
+    let (ca, cb) = (c(a)?, c(b)?);
+    // SAFETY: both paths are NUL-terminated strings that outlive the call.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        return Ok(true);
+    }
+    let e = std::io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::ENOSYS | libc::EINVAL | libc::ENOTSUP) => Ok(false),
+        _ => Err(e).with_context(|| format!("cannot swap the new site into {}", b.display())),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> Result<bool> {
+    Ok(false)
+}
+
+/// Removes what killed builds of the output `name` left in `parent`: `.<name>.tmp-<pid>` and
+/// `.<name>.old-<pid>` folders whose process is gone (a running build's are left alone).
+fn remove_leftovers(parent: &Path, name: &str) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(parent) else { return Ok(()) };
+    let (tmp, old) = (format!(".{name}.tmp-"), format!(".{name}.old-"));
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let file = file.to_string_lossy();
+        let Some(pid) = file.strip_prefix(&tmp).or_else(|| file.strip_prefix(&old)) else { continue };
+        let Ok(pid) = pid.parse::<u32>() else { continue };
+        if pid != std::process::id() && !process_alive(pid) && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            remove_if_exists(&entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether a process with this id is running (on systems where that cannot be asked: yes, so
+/// that nothing of a running build is removed).
+fn process_alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else { return true };
+        // SAFETY: signal 0 only asks whether the process exists; nothing is sent.
+        let rc = unsafe { libc::kill(pid, 0) };
+        rc == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
     }
 }
 

@@ -2,6 +2,7 @@
 //! the files, and after every save reloads the open pages — or, when the save broke a record,
 //! keeps the last good site up and shows the errors over it.
 
+pub mod guard;
 pub mod http;
 pub mod rebuild;
 mod watch;
@@ -19,6 +20,9 @@ use std::time::Duration;
 
 /// How long a stop may wait for open connections before the server gives up on them.
 const STOP_GRACE: Duration = Duration::from_secs(3);
+
+/// How long a connection may take to send a request's headers, and may sit idle between requests.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What `incsite serve` was asked for.
 #[derive(Debug, Clone)]
@@ -97,23 +101,48 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
     Ok(())
 }
 
-/// Serves until Ctrl-C (or SIGTERM), then ends the event streams and lets requests finish.
+/// Serves until Ctrl-C (or SIGTERM), then ends the event streams, closes idle connections and
+/// lets requests finish (for at most [`STOP_GRACE`]). Each connection must send a request's
+/// headers within [`HEADER_TIMEOUT`], and is closed when it sits idle that long between requests.
 async fn serve(listener: std::net::TcpListener, state: Arc<http::State>) -> Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let at = listener.local_addr()?;
     let listener = tokio::net::TcpListener::from_std(listener)?;
-    let stopping = Arc::new(tokio::sync::Notify::new());
-    let signal = {
-        let (state, stopping) = (state.clone(), stopping.clone());
-        async move {
-            stop_signal().await;
-            state.shutdown();
-            stopping.notify_one();
+    let listening = guard::Listening { ip: at.ip(), port: at.port() };
+    let app = http::router(state.clone()).layer(axum::middleware::from_fn_with_state(listening, guard::check_host));
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut connections = tokio::task::JoinSet::new();
+    let stop = stop_signal();
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            _ = &mut stop => break,
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            accepted = listener.accept() => {
+                // A failed accept (too many open files, a reset) ends that connection only.
+                let Ok((stream, _)) = accepted else { continue };
+                let service = hyper_util::service::TowerToHyperService::new(app.clone());
+                let mut stopping = stop_rx.clone();
+                connections.spawn(async move {
+                    let conn = hyper::server::conn::http1::Builder::new()
+                        .timer(TokioTimer::new())
+                        .header_read_timeout(HEADER_TIMEOUT)
+                        .serve_connection(TokioIo::new(stream), service);
+                    tokio::pin!(conn);
+                    tokio::select! {
+                        _ = conn.as_mut() => {}
+                        _ = stopping.changed() => {
+                            conn.as_mut().graceful_shutdown();
+                            let _ = conn.await;
+                        }
+                    }
+                });
+            }
         }
-    };
-    let server = axum::serve(listener, http::router(state)).with_graceful_shutdown(signal);
-    tokio::select! {
-        result = server => result.context("the server failed")?,
-        _ = async { stopping.notified().await; tokio::time::sleep(STOP_GRACE).await } => {}
     }
+    state.shutdown();
+    let _ = stop_tx.send(true);
+    let _ = tokio::time::timeout(STOP_GRACE, async { while connections.join_next().await.is_some() {} }).await;
     Ok(())
 }
 
