@@ -86,6 +86,10 @@ fn files_under(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     if !dir.is_dir() {
         return Ok(out);
     }
+    // Symlinks inside are not followed (walkdir's default); the folder itself must not be one.
+    if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        bail!("{} is a symlink: incsite reads only files inside the site", dir.display());
+    }
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
         if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
