@@ -1,4 +1,5 @@
-//! The JSON API: Statuspage API v2 shapes under `api/v2/`, and incsite's own `api/incidents.json`.
+//! The JSON API: Statuspage API v2 shapes under `api/v2/`, incsite's own `api/incidents.json`,
+//! and `api/build.json` (the commit the site was built from, for `notify --base`).
 //!
 //! Every machine-readable file (JSON, Atom) writes times one way: RFC 3339 in UTC with
 //! milliseconds, as Statuspage does (`2026-03-04T09:12:00.000Z`).
@@ -17,8 +18,29 @@ use serde::Serialize;
 pub fn render(view: &View, status: &Status, opts: &Options, sink: &dyn Sink) -> Result<()> {
     let mut pages = Pages::new();
     statuspage::render(view, status, opts, &mut pages)?;
+    pages.insert("api/build.json".to_string(), json("api/build.json", &build_info(view, opts))?);
     pages.into_iter().try_for_each(|(path, bytes)| sink.put(path, bytes))?;
     export::render(view, status, opts, sink)
+}
+
+/// `api/build.json`: what the site was built from, so that a workflow can pass the deployed
+/// commit to `incsite notify --base`. Only the commit id: its message and author are in the
+/// view's history when the public may see them, and never here.
+#[derive(Debug, Serialize)]
+struct BuildInfo {
+    /// The commit checked out when the site was built (`null` outside git).
+    commit: Option<String>,
+    /// The build's now (`--now`, `SOURCE_DATE_EPOCH` or the clock).
+    built_at: String,
+    incsite_version: &'static str,
+}
+
+fn build_info(view: &View, opts: &Options) -> BuildInfo {
+    BuildInfo {
+        commit: view.history.as_ref().and_then(|h| h.head.as_ref()).map(|c| c.id.clone()),
+        built_at: time(&opts.now),
+        incsite_version: env!("CARGO_PKG_VERSION"),
+    }
 }
 
 /// A time as every machine-readable file writes it: `2026-03-04T09:12:00.000Z`.

@@ -1,4 +1,5 @@
-//! The feeds and machine files: Atom, iCalendar, sitemap and SVG status badges.
+//! The feeds and machine files: Atom (site-wide and per service), iCalendar, sitemap and SVG
+//! status badges.
 //!
 //! No record string may become markup here: everything is escaped for its format on the way out,
 //! and characters XML cannot hold at all are dropped.
@@ -6,7 +7,10 @@
 mod atom;
 mod badges;
 mod ical;
+mod services;
 mod sitemap;
+
+pub use services::path as service_feed_path;
 
 use super::{Options, Pages};
 use crate::site::View;
@@ -16,6 +20,7 @@ use anyhow::Result;
 /// The feeds and badges.
 pub fn render(view: &View, status: &Status, opts: &Options, pages: &mut Pages) -> Result<()> {
     atom::render(view, status, opts, pages);
+    services::render(view, opts, pages);
     ical::render(view, status, opts, pages);
     badges::render(view, status, opts, pages);
     Ok(())

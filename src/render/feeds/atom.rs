@@ -3,7 +3,8 @@
 //!
 //! Entry ids and links are the record's page URL; an entry's `updated` is its latest update (the
 //! same time the Statuspage API reports), the feed's the newest entry's (or the build's now).
-//! The 50 most recently updated records are listed.
+//! The 50 most recently updated records are listed. [`feed`] makes the same feed over any list of
+//! records (the per-service feeds of `services.rs`).
 
 use super::xml_escape;
 use crate::render::api::statuspage::{timing, Timing};
@@ -19,13 +20,36 @@ use std::fmt::Write as _;
 const ENTRIES: usize = 50;
 
 pub(super) fn render(view: &View, _status: &Status, opts: &Options, pages: &mut Pages) {
+    let base = base_url(opts);
+    let head = Head {
+        id: format!("{base}/"),
+        title: format!("{} - Incident History", view.config.title),
+        alternate: format!("{base}/"),
+        path: "feed.xml".to_string(),
+    };
+    let all: Vec<usize> = (0..view.records.len()).collect();
+    pages.insert(head.path.clone(), feed(view, opts, &head, &all).into_bytes());
+}
+
+/// What one feed says about itself.
+pub(super) struct Head {
+    /// The feed's `<id>`: a URL that stays the same.
+    pub id: String,
+    /// Its title, unescaped.
+    pub title: String,
+    /// The page the feed stands for.
+    pub alternate: String,
+    /// Its path in the site, for the `self` link.
+    pub path: String,
+}
+
+/// An Atom feed of the records at `indexes` (into `view.records`): every one but incidents that
+/// begin after now (as in the Statuspage API), the most recently updated first.
+pub(super) fn feed(view: &View, opts: &Options, head: &Head, indexes: &[usize]) -> String {
     let tz = view.config.tz();
-    // Every record but incidents that begin after now (as in the Statuspage API).
-    let mut entries: Vec<(usize, Timing)> = view
-        .records
+    let mut entries: Vec<(usize, Timing)> = indexes
         .iter()
-        .enumerate()
-        .map(|(i, r)| (i, timing(r, opts.now, view.history.as_deref())))
+        .map(|&i| (i, timing(&view.records[i], opts.now, view.history.as_deref())))
         .filter(|(i, t)| !view.records[*i].is_incident() || t.started_at <= opts.now)
         .collect();
     entries.sort_by(|(a, ta), (b, tb)| {
@@ -35,23 +59,27 @@ pub(super) fn render(view: &View, _status: &Status, opts: &Options, pages: &mut 
     let updated = entries.first().map(|(_, t)| t.updated_at).unwrap_or(opts.now);
 
     let base = base_url(opts);
-    let title = xml_escape(&view.config.title);
+    let site_title = xml_escape(&view.config.title);
     let mut out = String::with_capacity(4096 + entries.len() * 2048);
     out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en\">\n");
-    let _ = writeln!(out, "  <id>{}/</id>", xml_escape(base));
-    let _ = writeln!(out, "  <title>{title} - Incident History</title>");
+    let _ = writeln!(out, "  <id>{}</id>", xml_escape(&head.id));
+    let _ = writeln!(out, "  <title>{}</title>", xml_escape(&head.title));
     let _ = writeln!(out, "  <updated>{}</updated>", time(&updated));
-    let _ = writeln!(out, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}/\"/>", xml_escape(base));
-    let _ =
-        writeln!(out, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}/feed.xml\"/>", xml_escape(base));
-    let _ = writeln!(out, "  <author><name>{title}</name><uri>{}/</uri></author>", xml_escape(base));
+    let _ = writeln!(out, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&head.alternate));
+    let _ = writeln!(
+        out,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}/{}\"/>",
+        xml_escape(base),
+        xml_escape(&head.path)
+    );
+    let _ = writeln!(out, "  <author><name>{site_title}</name><uri>{}/</uri></author>", xml_escape(base));
     let _ = writeln!(out, "  <generator version=\"{}\">incsite</generator>", env!("CARGO_PKG_VERSION"));
     for (index, timing) in &entries {
         entry(&mut out, view, *index, timing, opts, &tz);
     }
     out.push_str("</feed>\n");
-    pages.insert("feed.xml".to_string(), out.into_bytes());
+    out
 }
 
 fn entry(out: &mut String, view: &View, index: usize, timing: &Timing, opts: &Options, tz: &Tz) {
