@@ -18,6 +18,82 @@ pub struct Config {
     pub metrics: MetricsConfig,
     pub postmortem: PostmortemConfig,
     pub public: PublicConfig,
+    /// `[[notify]]`: where `incsite notify` sends the public events.
+    pub notify: Vec<NotifyConfig>,
+}
+
+/// One `[[notify]]` channel. Secrets (URLs, the signing key, SMTP credentials) are never in the
+/// file: only the names of the environment variables that hold them.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotifyConfig {
+    pub kind: NotifyKind,
+    /// webhook, slack, teams, discord: the variable holding the URL to POST to.
+    #[serde(default)]
+    pub url_env: Option<String>,
+    /// webhook: the variable holding the HMAC-SHA256 key (the body's signature is then sent).
+    #[serde(default)]
+    pub secret_env: Option<String>,
+    /// Only events that affect one of these services (default: every event).
+    #[serde(default)]
+    pub services: Vec<String>,
+    /// email: the variable holding `smtp://user:pass@host:port` or `smtps://…`.
+    #[serde(default)]
+    pub smtp_env: Option<String>,
+    /// email: the sender.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// email: the recipients.
+    #[serde(default)]
+    pub to: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NotifyKind {
+    Webhook,
+    Slack,
+    Teams,
+    Discord,
+    Email,
+}
+
+impl NotifyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotifyKind::Webhook => "webhook",
+            NotifyKind::Slack => "slack",
+            NotifyKind::Teams => "teams",
+            NotifyKind::Discord => "discord",
+            NotifyKind::Email => "email",
+        }
+    }
+}
+
+impl NotifyConfig {
+    /// What the channel lacks to be usable, if anything (for `parse`'s diagnostics).
+    fn missing(&self) -> Option<String> {
+        let kind = self.kind.as_str();
+        match self.kind {
+            NotifyKind::Email => {
+                let mut lacks = Vec::new();
+                if self.smtp_env.is_none() {
+                    lacks.push("`smtp_env`");
+                }
+                if self.from.is_none() {
+                    lacks.push("`from`");
+                }
+                if self.to.is_empty() {
+                    lacks.push("`to`");
+                }
+                (!lacks.is_empty()).then(|| format!("an `email` channel needs {}", lacks.join(", ")))
+            }
+            _ if self.url_env.is_none() => Some(format!("a `{kind}` channel needs `url_env`")),
+            NotifyKind::Webhook => None,
+            _ if self.secret_env.is_some() => Some(format!("`secret_env` is for `webhook` channels, not `{kind}`")),
+            _ => None,
+        }
+    }
 }
 
 /// What a public build may show beyond the default (`[public]`): people's names and keys of the
@@ -61,6 +137,7 @@ impl Default for Config {
             metrics: MetricsConfig::default(),
             postmortem: PostmortemConfig::default(),
             public: PublicConfig::default(),
+            notify: Vec::new(),
         }
     }
 }
@@ -101,6 +178,17 @@ pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
                 )
                 .with_hint("use a name like `UTC`, `Europe/Berlin` or `America/New_York`");
                 diags.push(d);
+            }
+            let mut channel_lines = text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| l.trim_start().starts_with("[[notify]]"))
+                .map(|(i, _)| Pos::new(i + 1, 1));
+            for channel in &config.notify {
+                let pos = channel_lines.next().unwrap_or_else(Pos::file);
+                if let Some(problem) = channel.missing() {
+                    diags.push(Diagnostic::error(FILE, pos, "bad-value", format!("in [[notify]]: {problem}")));
+                }
             }
             while config.base_url.ends_with('/') {
                 config.base_url.pop();
@@ -146,6 +234,19 @@ mod tests {
         let (_, d) = parse("title = \"x\"\n[metrics]\nmttr_form = \"detected\"\n");
         assert_eq!(d.len(), 1);
         assert_eq!((d[0].code, d[0].line), ("unknown-key", 3));
+    }
+
+    #[test]
+    fn notify_channels_are_read_and_checked() {
+        let text = "[[notify]]\nkind = \"webhook\"\nurl_env = \"HOOK\"\nservices = [\"api\"]\n\n[[notify]]\nkind = \"email\"\nsmtp_env = \"SMTP\"\n";
+        let (c, d) = parse(text);
+        assert_eq!(c.notify.len(), 2);
+        assert_eq!(c.notify[0].services, ["api"]);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].line, 6);
+        assert!(d[0].message.contains("`from`, `to`"), "{}", d[0].message);
+        let (_, d) = parse("[[notify]]\nkind = \"pager\"\n");
+        assert_eq!(d[0].line, 2);
     }
 
     #[test]

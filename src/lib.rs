@@ -14,6 +14,7 @@ pub mod duration;
 pub mod files;
 pub mod git;
 pub mod metrics;
+pub mod notify;
 pub mod output;
 pub mod record;
 pub mod render;

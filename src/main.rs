@@ -40,6 +40,8 @@ enum Command {
     Diff(cmd::diff::Args),
     /// Build the status site into public/ (or --out), replacing it only when the build succeeds.
     Build(cmd::build::Args),
+    /// Tell the [[notify]] channels what the public learned since a revision (the deployed commit).
+    Notify(cmd::notify::Args),
 }
 
 fn main() -> ExitCode {
@@ -70,5 +72,6 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Serve(args) => cmd::serve::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
         Command::Diff(args) => cmd::diff::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
         Command::Build(args) => cmd::build::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
+        Command::Notify(args) => cmd::notify::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
     }
 }

@@ -6,6 +6,7 @@ pub mod completions;
 pub mod diff;
 pub mod init;
 pub mod new;
+pub mod notify;
 pub mod report;
 pub mod schema;
 pub mod serve;

@@ -309,7 +309,9 @@ pub fn content_type(path: &str) -> &'static str {
         "js" | "mjs" => "text/javascript; charset=utf-8",
         "json" | "map" => "application/json",
         "webmanifest" => "application/manifest+json",
-        "xml" if name == "feed.xml" || name.ends_with(".atom.xml") || path.starts_with("feeds/") => "application/atom+xml",
+        "xml" if name == "feed.xml" || name.ends_with(".atom.xml") || path.starts_with("feeds/") => {
+            "application/atom+xml"
+        }
         "atom" => "application/atom+xml",
         "rss" => "application/rss+xml",
         "xml" => "application/xml",

@@ -164,6 +164,8 @@ pub(crate) struct PublicUpdate {
     pub status: RecordStatus,
     pub body: String,
     pub at: DateTime<Utc>,
+    /// Written in the record (not one of Statuspage's automatic updates made up for it).
+    pub written: bool,
 }
 
 /// A record's public updates and the times Statuspage reports for it.
@@ -201,6 +203,7 @@ pub(crate) fn timing(record: &Record, now: DateTime<Utc>, history: Option<&Histo
             }),
             body: e.text.clone().unwrap_or_default(),
             at: utc(&e.at),
+            written: true,
         })
         .collect();
     let first_event = timeline.first().map(|e| utc(&e.at));
@@ -211,6 +214,7 @@ pub(crate) fn timing(record: &Record, now: DateTime<Utc>, history: Option<&Histo
         status,
         body,
         at,
+        written: false,
     };
 
     let started_at = match record.kind {
@@ -299,7 +303,7 @@ struct Api {
 }
 
 pub fn render(view: &View, status: &Status, opts: &Options, pages: &mut Pages) -> Result<()> {
-    let api = build(view, status, opts);
+    let api = build(view, status, opts, &[]);
     let page = &api.page;
     let pick =
         |indexes: &[usize]| -> Vec<&Incident> { indexes.iter().filter_map(|&i| api.incidents[i].as_ref()).collect() };
@@ -363,7 +367,52 @@ pub fn render(view: &View, status: &Status, opts: &Options, pages: &mut Pages) -
     Ok(())
 }
 
-fn build(view: &View, status: &Status, opts: &Options) -> Api {
+/// The Statuspage shapes `notify`'s webhooks carry, as the API files show them at `opts.now`:
+/// the page (as Statuspage's webhooks describe it), and the incident (or scheduled maintenance)
+/// of each record at `indexes` with its components. A cancelled window, which the API files leave
+/// out, is shaped as it would stand by the clock, with the status `cancelled`.
+pub struct Shapes {
+    pub page: serde_json::Value,
+    pub incidents: BTreeMap<usize, serde_json::Value>,
+    pub components: BTreeMap<String, serde_json::Value>,
+}
+
+pub(crate) fn shapes(view: &View, opts: &Options, indexes: &[usize]) -> Shapes {
+    let status = status::compute(view, opts.now);
+    let api = build(view, &status, opts, indexes);
+    let page = serde_json::json!({
+        "id": api.page.id,
+        "status_indicator": api.indicator.indicator,
+        "status_description": api.indicator.description,
+    });
+    let mut incidents = BTreeMap::new();
+    for &i in indexes {
+        let shaped = api.incidents.get(i).and_then(Option::as_ref).and_then(|inc| serde_json::to_value(inc).ok());
+        let shaped = shaped.or_else(|| {
+            let record = view.records.get(i)?;
+            if status::maintenance_phase(record, opts.now) != Some(MaintenancePhase::Cancelled) {
+                return None;
+            }
+            let mut by_clock = (**record).clone();
+            by_clock.status = None;
+            let timing = timing(&by_clock, opts.now, view.history.as_deref());
+            let by_service: BTreeMap<String, usize> =
+                api.components.iter().enumerate().map(|(n, c)| (c.id.clone(), n)).collect();
+            let inc = incident(&by_clock, &timing, opts.now, opts, &api.page.id, &api.components, &by_service)?;
+            let mut value = serde_json::to_value(inc).ok()?;
+            value["status"] = "cancelled".into();
+            Some(value)
+        });
+        if let Some(value) = shaped {
+            incidents.insert(i, value);
+        }
+    }
+    let components =
+        api.components.iter().filter_map(|c| Some((c.id.clone(), serde_json::to_value(c).ok()?))).collect();
+    Shapes { page, incidents, components }
+}
+
+fn build(view: &View, status: &Status, opts: &Options, extra: &[usize]) -> Api {
     let now = opts.now;
     let page_id = page_id(opts);
     let timings: Vec<Timing> = view.records.iter().map(|r| timing(r, now, view.history.as_deref())).collect();
@@ -471,7 +520,9 @@ fn build(view: &View, status: &Status, opts: &Options) -> Api {
     let wanted: BTreeSet<usize> = [&recent_incidents, &recent_maintenances, &status.active_incidents, &ongoing]
         .into_iter()
         .flatten()
+        .chain(extra)
         .copied()
+        .filter(|&i| i < records.len())
         .collect();
     let mut incidents: Vec<Option<Incident>> = (0..records.len()).map(|_| None).collect();
     for i in wanted {
