@@ -355,3 +355,43 @@ fn a_window_s_start_is_announced_once_when_runs_tile_time() {
     // The next run, ten minutes later, starts where this one ended: the start is not told again.
     assert!(!events(&["--since", NOW]).contains(&"MNT-W/started".to_string()));
 }
+
+#[test]
+fn the_built_site_has_a_feed_per_service_and_names_the_commit_it_was_built_from() {
+    let site = site();
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    Command::cargo_bin("incsite")
+        .unwrap()
+        .args(["--root", site.path().to_str().unwrap(), "build", "--now", NOW, "--out", public.to_str().unwrap()])
+        .assert()
+        .success();
+    let read = |rel: &str| std::fs::read_to_string(public.join(rel)).unwrap();
+
+    let build: Value = serde_json::from_str(&read("api/build.json")).unwrap();
+    let head = Repository::open(site.path()).unwrap().head().unwrap().target().unwrap().to_string();
+    assert_eq!(build["commit"], head.as_str());
+    assert_eq!(build["built_at"], "2026-03-10T12:00:00.000Z");
+    assert_eq!(build.as_object().unwrap().len(), 3, "only commit, built_at and the version: {build}");
+
+    // One entry per public record that affects the service, none of a private one.
+    let entries = |service: &str| -> Vec<String> {
+        let text = read(&format!("feeds/{service}.xml"));
+        for canary in CANARIES {
+            assert!(!text.contains(canary), "{canary} in the {service} feed");
+        }
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        doc.descendants()
+            .filter(|n| n.has_tag_name("entry"))
+            .map(|e| e.children().find(|c| c.has_tag_name("id")).unwrap().text().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(entries("web-app"), ["https://status.example.test/incidents/INC-B/"]);
+    assert_eq!(entries("checkout-api"), ["https://status.example.test/incidents/INC-A/"]);
+    assert_eq!(entries("database"), ["https://status.example.test/incidents/MNT-W/"]);
+    assert!(entries("search").is_empty());
+
+    let index = read("index.html");
+    assert!(index.contains(r#"<link rel="alternate" type="application/atom+xml" title="Web App: incidents and updates" href="./feeds/web-app.xml">"#), "{index}");
+    assert!(index.contains(r#"href="./feeds/checkout-api.xml""#));
+}
