@@ -60,9 +60,12 @@ struct ChannelReport {
     /// Where it goes, without secrets: the variable holding the URL, or the recipients.
     target: String,
     messages: Vec<MessageReport>,
-    /// Why the channel could not be used or a message failed.
+    /// Why the channel could not be used.
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
+    /// What a dry run noticed but did not need (a secret that is not set here).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -172,8 +175,14 @@ fn deliver(
         NotifyKind::Email => format!("{} via ${}", channel.to.join(", "), channel.smtp_env.as_deref().unwrap_or("?")),
         _ => format!("${}", channel.url_env.as_deref().unwrap_or("?")),
     };
-    let mut report =
-        ChannelReport { channel: number, kind: channel.kind.as_str(), target, messages: Vec::new(), error: None };
+    let mut report = ChannelReport {
+        channel: number,
+        kind: channel.kind.as_str(),
+        target,
+        messages: Vec::new(),
+        error: None,
+        note: None,
+    };
     if let Some(unknown) = channel.services.iter().find(|s| view.policy.service(s).is_none()) {
         report.error = Some(format!("`services` names `{unknown}`, which is not a service in schema/services.yaml"));
         return report;
@@ -186,21 +195,24 @@ fn deliver(
     if messages.is_empty() {
         return report;
     }
-    // Secrets: a missing one stops this channel (a dry run only says so).
-    let destination = match channel.kind {
-        NotifyKind::Email => env(&channel.smtp_env, "smtp_env"),
-        _ => env(&channel.url_env, "url_env"),
-    };
-    let secret = match (&channel.kind, &channel.secret_env) {
-        (NotifyKind::Webhook, Some(_)) => Some(env(&channel.secret_env, "secret_env")),
-        _ => None,
-    };
-    let problem =
-        destination.as_ref().err().cloned().or_else(|| secret.as_ref().and_then(|s| s.as_ref().err().cloned()));
-    if let Some(problem) = &problem {
-        report.error = Some(problem.clone());
+    // Secrets: a missing one stops this channel (a dry run only says so, and shows the rest).
+    let secrets = (|| -> Result<(String, Option<String>), String> {
+        let destination = match channel.kind {
+            NotifyKind::Email => env(&channel.smtp_env, "smtp_env")?,
+            _ => env(&channel.url_env, "url_env")?,
+        };
+        let secret = match channel.kind {
+            NotifyKind::Webhook if channel.secret_env.is_some() => Some(env(&channel.secret_env, "secret_env")?),
+            _ => None,
+        };
+        Ok((destination, secret))
+    })();
+    match &secrets {
+        Err(problem) if dry_run => report.note = Some(problem.clone()),
+        Err(problem) => report.error = Some(problem.clone()),
+        Ok(_) => {}
     }
-    let secret = secret.and_then(Result::ok);
+    let secret = secrets.as_ref().ok().and_then(|(_, secret)| secret.clone());
     for (event, message) in messages {
         let mut headers = Vec::new();
         let (body, bytes) = match &message.body {
@@ -228,13 +240,10 @@ fn deliver(
             error: None,
         };
         if !dry_run {
-            let result = match (&destination, &message.body) {
-                (Err(_), _) => Err((anyhow::anyhow!("not sent: {}", problem.clone().unwrap_or_default()), 0)),
-                (Ok(_), _) if problem.is_some() => {
-                    Err((anyhow::anyhow!("not sent: {}", problem.clone().unwrap_or_default()), 0))
-                }
-                (Ok(url), Body::Json(_)) => send::post(url, &bytes, &m.headers, retry),
-                (Ok(url), Body::Email(email)) => {
+            let result = match (&secrets, &message.body) {
+                (Err(problem), _) => Err((anyhow::anyhow!("not sent: {problem}"), 0)),
+                (Ok((url, _)), Body::Json(_)) => send::post(url, &bytes, &m.headers, retry),
+                (Ok((url, _)), Body::Email(email)) => {
                     let id = send::message_id(&message.key, host);
                     send::mail(url, channel.from.as_deref().unwrap_or_default(), &channel.to, &id, email, retry)
                 }
@@ -295,6 +304,9 @@ fn human(report: &Report) -> String {
         );
         if let Some(e) = &c.error {
             let _ = writeln!(out, "  error: {e}");
+        }
+        if let Some(note) = &c.note {
+            let _ = writeln!(out, "  note: {note}");
         }
         for m in &c.messages {
             match m.outcome {
