@@ -72,7 +72,13 @@ fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
 }
 
 /// The Markdown files under `dir`, as (path relative to root with `/`, absolute path), sorted.
-fn markdown_files(root: &Path, dir: &Path, recursive: bool) -> Result<Vec<(String, PathBuf)>> {
+/// `.markdown` files, which are not read, are added to `ignored`.
+fn markdown_files(
+    root: &Path,
+    dir: &Path,
+    recursive: bool,
+    ignored: &mut Vec<String>,
+) -> Result<Vec<(String, PathBuf)>> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return Ok(out);
@@ -82,6 +88,9 @@ fn markdown_files(root: &Path, dir: &Path, recursive: bool) -> Result<Vec<(Strin
         let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
         let name = entry.file_name().to_string_lossy();
         if !entry.file_type().is_file() || !name.ends_with(".md") || name.starts_with('.') {
+            if entry.file_type().is_file() && name.ends_with(".markdown") && !name.starts_with('.') {
+                ignored.push(crate::ignored::relative(root, entry.path()));
+            }
             continue;
         }
         let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
@@ -151,7 +160,8 @@ pub fn load(root: &Path, now: DateTime<Utc>) -> Result<Site> {
     });
     diagnostics.append(&mut d);
 
-    let incident_files = markdown_files(root, &root.join("content").join("incidents"), true)?;
+    let mut ignored = Vec::new();
+    let incident_files = markdown_files(root, &root.join("content").join("incidents"), true, &mut ignored)?;
     let parsed: Vec<(Option<Record>, Vec<Diagnostic>)> = incident_files
         .par_iter()
         .with_max_len(crate::PAR_JOB)
@@ -165,7 +175,9 @@ pub fn load(root: &Path, now: DateTime<Utc>) -> Result<Site> {
         diagnostics.append(&mut d);
     }
 
-    let runbook_files = markdown_files(root, &root.join("content").join("runbooks"), false)?;
+    let runbook_files = markdown_files(root, &root.join("content").join("runbooks"), false, &mut ignored)?;
+    ignored.extend(crate::ignored::elsewhere(root)?);
+    diagnostics.extend(ignored.iter().map(|path| crate::ignored::warning(path)));
     let mut runbooks = Vec::new();
     for (rel, abs) in runbook_files {
         let bytes = std::fs::read(&abs).with_context(|| format!("cannot read {rel}"))?;
@@ -181,6 +193,7 @@ pub fn load(root: &Path, now: DateTime<Utc>) -> Result<Site> {
         runbooks: &runbooks,
         now,
     }));
+    schema::drop_follow_ons(&policy, &mut diagnostics);
     diag::sort(&mut diagnostics);
     Ok(Site { root: root.to_path_buf(), config, policy, records, runbooks, diagnostics, notes })
 }
