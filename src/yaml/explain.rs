@@ -39,7 +39,10 @@ pub fn explain(e: &YamlError, text: &str) -> Explained {
         return Explained { line: e.line, col: e.col, message: plain, hint: None };
     };
     let quoted = format!("{prefix}{key}: \"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""));
-    let hint = Some(format!("quote the text: `{}`", quoted.trim_start()));
+    let hint = Some(match quoted.contains('`') {
+        true => format!("quote the text: {}", quoted.trim_start()),
+        false => format!("quote the text: `{}`", quoted.trim_start()),
+    });
     if e.message.contains("mapping values are not allowed") && (value.contains(": ") || value.ends_with(':')) {
         return Explained {
             line: e.line,
@@ -51,12 +54,16 @@ pub fn explain(e: &YamlError, text: &str) -> Explained {
         };
     }
     if value.starts_with(RESERVED_START) || value.contains(" #") {
-        let first = value.chars().next().unwrap_or(' ');
+        let first = match value.chars().next() {
+            Some('`') => "a backtick".to_string(),
+            Some(c) => format!("`{c}`"),
+            None => String::new(),
+        };
         return Explained {
             line: e.line,
             col: e.col,
             message: format!(
-                "invalid YAML: the value of `{key}` starts with `{first}`, which YAML reserves ({})",
+                "invalid YAML: the value of `{key}` starts with {first}, which YAML reserves ({})",
                 e.message
             ),
             hint,
