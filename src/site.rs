@@ -102,6 +102,7 @@ fn content_files(
     root: &Root,
     folder: &str,
     recursive: bool,
+    ignored: &mut Vec<String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Vec<(String, PathBuf)>> {
     let dir = root.path.join("content").join(folder);
@@ -111,11 +112,17 @@ fn content_files(
         diagnostics.push(refused(&rel, &Refusal::Outside(target)));
         return Ok(Vec::new());
     }
-    markdown_files(&root.path, &dir, recursive)
+    markdown_files(&root.path, &dir, recursive, ignored)
 }
 
 /// The Markdown files under `dir`, as (path relative to root with `/`, absolute path), sorted.
-fn markdown_files(root: &Path, dir: &Path, recursive: bool) -> Result<Vec<(String, PathBuf)>> {
+/// `.markdown` files, which are not read, are added to `ignored`.
+fn markdown_files(
+    root: &Path,
+    dir: &Path,
+    recursive: bool,
+    ignored: &mut Vec<String>,
+) -> Result<Vec<(String, PathBuf)>> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return Ok(out);
@@ -127,6 +134,9 @@ fn markdown_files(root: &Path, dir: &Path, recursive: bool) -> Result<Vec<(Strin
         // Symlinks are listed too, and resolved when read (`Root::read` refuses one that leads
         // out of the site); folders behind symlinks are not walked.
         if entry.file_type().is_dir() || !name.ends_with(".md") || name.starts_with('.') {
+            if !entry.file_type().is_dir() && name.ends_with(".markdown") && !name.starts_with('.') {
+                ignored.push(crate::ignored::relative(root, entry.path()));
+            }
             continue;
         }
         let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
@@ -198,7 +208,8 @@ pub fn load(root: &Path, now: DateTime<Utc>) -> Result<Site> {
     });
     diagnostics.append(&mut d);
 
-    let incident_files = content_files(&safe, "incidents", true, &mut diagnostics)?;
+    let mut ignored = Vec::new();
+    let incident_files = content_files(&safe, "incidents", true, &mut ignored, &mut diagnostics)?;
     let parsed: Vec<(Option<Record>, Vec<Diagnostic>)> = incident_files
         .par_iter()
         .with_max_len(crate::PAR_JOB)
@@ -216,7 +227,9 @@ pub fn load(root: &Path, now: DateTime<Utc>) -> Result<Site> {
         diagnostics.append(&mut d);
     }
 
-    let runbook_files = content_files(&safe, "runbooks", false, &mut diagnostics)?;
+    let runbook_files = content_files(&safe, "runbooks", false, &mut ignored, &mut diagnostics)?;
+    ignored.extend(crate::ignored::elsewhere(root)?);
+    diagnostics.extend(ignored.iter().map(|path| crate::ignored::warning(path)));
     let mut runbooks = Vec::new();
     for (rel, _) in runbook_files {
         let Some(bytes) = read_site_file(&safe, &rel, files::MAX_RECORD, &mut diagnostics)? else { continue };
@@ -232,6 +245,7 @@ pub fn load(root: &Path, now: DateTime<Utc>) -> Result<Site> {
         runbooks: &runbooks,
         now,
     }));
+    schema::drop_follow_ons(&policy, &mut diagnostics);
     diag::sort(&mut diagnostics);
     Ok(Site { root: root.to_path_buf(), config, policy, records, runbooks, diagnostics, notes, history: None })
 }

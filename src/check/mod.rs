@@ -11,13 +11,14 @@
 //! `too-few-in-role`, `missing-section`, `facilitator-held-role`.
 //! Warnings (the time-dependent ones measure against [`Input::now`]): `late-acknowledgement`,
 //! `update-gap`, `postmortem-late`, `action-overdue`, `done-without-date`, `exclusive-role`,
-//! `handoff-not-in-roles`.
+//! `handoff-not-in-roles`, `init-placeholder`, `future-time`.
 
 mod actions;
 mod headings;
 mod postmortem;
 mod refs;
 mod roles;
+mod service;
 mod timeline;
 
 use crate::config::Config;
@@ -122,10 +123,11 @@ const TIMELESS: &[Rule] = &[
     actions::duplicate_ids,
     actions::done_without_date,
     roles::placeholders,
+    service::example_record,
 ];
 
 /// The per-record rules that measure against [`Input::now`].
-const TIMELY: &[Rule] = &[timeline::update_gaps, postmortem::late, actions::overdue];
+const TIMELY: &[Rule] = &[timeline::update_gaps, postmortem::late, actions::overdue, service::future_times];
 
 /// The time-independent rules' findings per record, kept between runs by `serve`, so that after
 /// a save only the saved record is looked at by them again.

@@ -4,6 +4,7 @@ pub mod build;
 pub mod check;
 pub mod completions;
 pub mod diff;
+pub mod diff_changes;
 pub mod init;
 pub mod new;
 pub mod report;
