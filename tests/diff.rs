@@ -181,3 +181,21 @@ fn the_error_count_is_check_base_s() {
     let (_, md) = run(tmp.path(), &["diff", "--base", "HEAD"]);
     assert!(md.contains("**1 error in the records.**"), "{md}");
 }
+
+#[test]
+fn a_public_diff_shows_only_what_the_public_site_shows() {
+    let tmp = pull_request();
+    let private = OPEN
+        .replace("id: INC-1", "id: INC-SECRET")
+        .replace("title: Slow pages", "title: Breach at ACME")
+        .replace("severity: SEV-4", "severity: SEV-4\nvisibility: private");
+    write(tmp.path(), "content/incidents/secret.md", &private);
+    let internal_note = "Internal only.";
+    let (code, public) = run(tmp.path(), &["diff", "--base", "HEAD", "--audience", "public"]);
+    assert_eq!(code, 0);
+    assert!(!public.contains("ACME") && !public.contains("INC-SECRET"), "{public}");
+    assert!(!public.contains(internal_note) && !public.contains("Yuki Sato"), "{public}");
+    assert!(public.contains("We know why pages are slow and are fixing it."), "public changes stay: {public}");
+    let (_, internal) = run(tmp.path(), &["diff", "--base", "HEAD"]);
+    assert!(internal.contains("Breach at ACME"), "the internal diff (the default) shows it: {internal}");
+}

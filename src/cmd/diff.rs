@@ -32,6 +32,10 @@ pub struct Args {
     /// The time both status pages are computed at (RFC 3339); default: SOURCE_DATE_EPOCH or now.
     #[arg(long)]
     pub now: Option<String>,
+    /// Whose view of the records to compare: `internal` (everything, for the repository's own
+    /// readers) or `public` (only what the public site shows: for a comment anyone can read).
+    #[arg(long, value_enum, default_value_t = Audience::Internal)]
+    pub audience: Audience,
 }
 
 /// What changed between two versions of a site.
@@ -108,7 +112,7 @@ pub fn run(root: &Path, args: &Args) -> Result<u8> {
     base.extract(scratch.path())?;
     let before = site::load(scratch.path(), now)?;
     let after = site::load(root, now)?;
-    let mut report = compare(&before, &after, now);
+    let mut report = compare(&before, &after, now, args.audience);
     // The errors `check --base` finds: the records' own and the base rules' (history kept).
     let kept = crate::git::base::check(&after, &args.base)?;
     report.errors += kept.iter().filter(|d| d.level == crate::diag::Level::Error).count();
@@ -123,11 +127,12 @@ pub fn run(root: &Path, args: &Args) -> Result<u8> {
     Ok(0)
 }
 
-/// Compares two loads of a site (`base` and `base_commit` are left empty for the caller).
-pub fn compare(before: &Site, after: &Site, now: DateTime<Utc>) -> Report {
+/// Compares two loads of a site as `audience` sees them (`base` and `base_commit` are left
+/// empty for the caller).
+pub fn compare(before: &Site, after: &Site, now: DateTime<Utc>, audience: Audience) -> Report {
     let index = |site: &Site| -> BTreeMap<String, Record> {
         let mut map = BTreeMap::new();
-        for r in &site.records {
+        for r in &site.view(audience).records {
             // The first of a duplicated id wins, as everywhere else; `check` reports the duplicate.
             map.entry(r.id.value.clone()).or_insert_with(|| (**r).clone());
         }
