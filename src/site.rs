@@ -315,9 +315,29 @@ fn public_history(
 pub struct ViewCache {
     /// The rules the copies were made by.
     rules: Option<redact::Rules>,
+    /// The public history last made, and what it was made from.
+    history: Option<(HistoryKey, Option<Arc<History>>)>,
     /// Record as loaded → its public copy (the loaded one is held, so its address stays its own).
     /// Keyed by address, which stays the loaded record's own while the Arc beside it holds it.
     copies: HashMap<usize, (Arc<Record>, Arc<Record>)>,
+}
+
+/// What a public history is made from, besides the rules: the history itself (held, and
+/// compared by address) and the files the view shows.
+#[derive(Debug)]
+struct HistoryKey {
+    history: Option<Arc<History>>,
+    paths: Vec<String>,
+}
+
+impl PartialEq for HistoryKey {
+    fn eq(&self, other: &Self) -> bool {
+        let same = match (&self.history, &other.history) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        same && self.paths == other.paths
+    }
 }
 
 impl ViewCache {
@@ -350,7 +370,17 @@ impl ViewCache {
                         copy
                     })
                     .collect();
-                let history = public_history(site.history.as_deref(), &records, &site.runbooks, &rules);
+                // The public history depends on the history, the rules and which files are shown:
+                // made again only when one of them changed (not on every save in `serve`).
+                let key = HistoryKey {
+                    history: site.history.clone(),
+                    paths: records.iter().map(|r| r.path.clone()).collect(),
+                };
+                let history = match self.history.take() {
+                    Some((k, h)) if k == key && self.rules.as_ref() == Some(&rules) => h,
+                    _ => public_history(site.history.as_deref(), &records, &site.runbooks, &rules),
+                };
+                self.history = Some((key, history.clone()));
                 self.copies = copies;
                 self.rules = Some(rules);
                 (records, history)
@@ -411,14 +441,37 @@ mod tests {
         assert_eq!(paths, ["a/b/c.md", "a/b.md", "a/x.md", "a-b.md", "a.md", "ab/c.md"]);
     }
 
-    /// Every field of every record, for comparing views.
+    /// Every field of every record, and the history, for comparing views.
     fn records(v: &View) -> String {
-        format!("{:?}", v.records)
+        let history = v.history.as_ref().map(|h| {
+            let mut paths: Vec<_> = h.by_path.iter().collect();
+            paths.sort_by(|a, b| a.0.cmp(b.0));
+            format!("{paths:?} {:?}", h.head)
+        });
+        format!("{:?} {history:?}", v.records)
+    }
+
+    /// A history in which every record file has one commit, the first also touching a private one.
+    fn history_of(site: &Site) -> Arc<History> {
+        let commit = |id: &str, private: bool| crate::git::Commit {
+            id: id.into(),
+            short_id: id.into(),
+            author: Some("Ann".into()),
+            date: DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap(),
+            summary: Some(format!("message {id}")),
+            private,
+        };
+        let mut h = History::default();
+        for (i, r) in site.records.iter().enumerate() {
+            h.by_path.insert(r.path.clone(), vec![commit(&format!("c{i}"), i == 0)]);
+        }
+        Arc::new(h)
     }
 
     #[test]
     fn a_cached_view_copies_only_changed_records_and_equals_a_fresh_one() {
         let mut site = demo();
+        site.history = Some(history_of(&site));
         let mut cache = ViewCache::default();
         let first = cache.view(&site, Audience::Public);
         // An edited record: a new Arc, as serve's reload makes.
@@ -435,9 +488,13 @@ mod tests {
         let j = site.records.iter().position(|r| r.is_public() && r.is_incident()).unwrap();
         let mut private = (*site.records[j]).clone();
         private.visibility = crate::record::Visibility::Private;
+        let private_path = private.path.clone();
         site.records[j] = Arc::new(private);
         let third = cache.view(&site, Audience::Public);
         assert_eq!(records(&third), records(&site.view(Audience::Public)));
+        assert!(records(&second).contains(&private_path), "the second view showed the record");
+        assert!(!records(&third).contains(&private_path), "the third shows neither it nor its history");
+        assert!(!records(&third).contains("message c0"), "a commit marked private shows no message");
         assert_eq!(third.records.len(), second.records.len() - 1);
         assert_eq!(records(&site.clone().into_view(Audience::Public)), records(&third), "into_view filters alike");
         assert_eq!(records(&site.clone().into_view(Audience::Internal)), records(&site.view(Audience::Internal)));
