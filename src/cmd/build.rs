@@ -88,7 +88,6 @@ pub fn run(root: &Path, args: &Args) -> Result<u8> {
             None
         }
     };
-    let mut site = site;
     site.history = history.map(std::sync::Arc::new);
     let mut view = site.into_view(args.audience);
     // An empty --base-url (an unset CI variable) keeps the settings' one.
