@@ -5,10 +5,12 @@ pub mod check;
 pub mod completions;
 pub mod diff;
 pub mod init;
+pub mod live;
 pub mod new;
 pub mod report;
 pub mod schema;
 pub mod serve;
+pub mod status;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
