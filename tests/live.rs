@@ -181,11 +181,11 @@ fn refusals_change_nothing_and_say_why() {
     assert!(err.contains("before the incident was detected"), "{err}");
     let err = refused(root, &["ack", "INC-2026-0042", "--at", "2026-03-04T10:00:00Z"]);
     assert!(err.contains("--by"), "no git user.name here: {err}");
-    // A `started` after `detected` is an error the edit would introduce: an entry before the
-    // record's other milestones is caught by the same check as `incsite check`.
+    // An acknowledgement after the mitigation is an error the edit would introduce, caught by the
+    // same check as `incsite check`.
     ok(root, &["mitigate", "INC-2026-0042", "--at", "2026-03-04T10:30:00Z", "--by", "A"]);
-    let err = refused(root, &["ack", "INC-2026-0042", "--by", "A", "--at", "2026-03-04T10:00:00Z"]);
-    assert!(err.contains("milestone-order"), "{err}");
+    let err = refused(root, &["ack", "INC-2026-0042", "--by", "A", "--at", "2026-03-04T10:40:00Z"]);
+    assert!(err.contains("milestone-order") && err.contains("is earlier than `acknowledged`"), "{err}");
 }
 
 #[test]
@@ -210,7 +210,9 @@ fn new_prints_the_id_the_next_command_takes() {
     assert!(out.status.success());
     let stdout = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines, ["content/incidents/2026/2026-03-06-payments-down.md", "INC-2026-0043"]);
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(lines[0].ends_with("content/incidents/2026/2026-03-06-payments-down.md"), "{stdout}");
+    assert_eq!(lines[1], "INC-2026-0043");
     let id = lines[1];
     ok(root, &["ack", id, "--by", "Alice Chen", "--at", "2026-03-06T12:02:00Z"]);
     // The roles `new` left as placeholders are taken, not handed over.

@@ -27,11 +27,13 @@ pub struct Common {
     pub by: Option<String>,
 }
 
+/// The help of an ID argument; the zsh script finds the argument by it.
+const ID_HELP: &str = "The incident id (its id field, or its file name without .md)";
+
 /// An incident id, completed from the site by the completion scripts.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Target {
-    /// The incident's id (`id:`, or its file name without .md).
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", help = ID_HELP)]
     pub id: String,
 }
 
@@ -586,8 +588,8 @@ complete -F _incsite_ids -o nosort -o bashdefault -o default incsite
         }
         Shell::Zsh => {
             let ids = "_incsite_ids() { local -a ids; ids=(${(f)\"$(incsite complete-ids 2>/dev/null)\"}); _describe 'incident id' ids }\n";
-            let marker = ":ID -- The incident's id (\\`id\\:\\`, or its file name without .md):_default";
-            let replaced = script.replace(marker, ":ID -- The incident's id (\\`id\\:\\`, or its file name without .md):_incsite_ids");
+            let marker = format!(":id -- {ID_HELP}:_default");
+            let replaced = script.replace(&marker, &format!(":id -- {ID_HELP}:_incsite_ids"));
             // After `#compdef incsite`, which must stay the first line.
             let first = replaced.find('\n').map_or(replaced.len(), |i| i + 1);
             *script = format!("{}{ids}{}", &replaced[..first], &replaced[first..]);
