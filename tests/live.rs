@@ -211,15 +211,23 @@ fn new_prints_the_id_the_next_command_takes() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 2, "{stdout}");
-    assert!(lines[0].ends_with("content/incidents/2026/2026-03-06-payments-down.md"), "{stdout}");
+    let lines = [lines[0].strip_prefix(&format!("{}/", root.display())).unwrap_or(lines[0]), lines[1]];
+    assert_eq!(lines[0], "content/incidents/2026/2026-03-06-payments-down.md", "{stdout}");
     assert_eq!(lines[1], "INC-2026-0043");
     let id = lines[1];
-    ok(root, &["ack", id, "--by", "Alice Chen", "--at", "2026-03-06T12:02:00Z"]);
+    assert_eq!(ok(root, &["ack", id, "--by", "Alice Chen", "--at", "2026-03-06T12:02:00Z"]), lines[0]);
     // The roles `new` left as placeholders are taken, not handed over.
     ok(root, &["handoff", id, "ic", "--to", "Alice Chen", "--at", "2026-03-06T12:03:00Z", "--by", "Alice Chen"]);
     let text = read(root, lines[0]);
     assert!(text.contains("  incident_commander: Alice Chen\n"), "{text}");
     assert!(text.contains("    event: note\n    text: Alice Chen takes the role of Incident Commander.\n"), "{text}");
+    // Each empty seat of a role for two is taken in turn; then the record passes.
+    ok(root, &["handoff", id, "resolver", "--to", "Dave Park", "--at", "2026-03-06T12:04:00Z", "--by", "A"]);
+    ok(root, &["handoff", id, "resolver", "--to", "Erin Wu", "--at", "2026-03-06T12:04:00Z", "--by", "A"]);
+    let text = read(root, lines[0]);
+    assert!(text.contains("  resolver:                  # at least 2 people\n    - Dave Park\n    - Erin Wu\n"), "{text}");
+    ok(root, &["resolve", id, "--at", "2026-03-06T13:00:00Z", "--by", "A"]);
+    check_passes(root);
 }
 
 fn status(root: &Path, now: &str) -> Value {

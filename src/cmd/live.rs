@@ -107,7 +107,10 @@ pub struct TextArgs {
 #[command(after_help = "\
 Appends a `handoff` entry and lists NAME under the role in `roles` (the earlier holders stay
 listed: `roles` names everyone who held a role). The person handing over is the last `to` of the
-role's handoffs, else its one holder; give --from when that is not clear.")]
+role's handoffs, else its one holder; give --from when that is not clear.
+
+A seat nobody has taken yet (a `TBD (…)` placeholder that `incsite new` wrote, or a role with
+nobody under it) is taken instead: NAME replaces the placeholder and a `note` records it.")]
 pub struct HandoffArgs {
     #[command(flatten)]
     pub target: Target,
@@ -426,6 +429,10 @@ fn handoff(site: &Site, record: &Record, args: &HandoffArgs, mut e: Entry) -> Re
         .filter(|h| h.kind == EventKind::Handoff && h.role.as_deref().and_then(|r| policy.role(r)).is_some_and(|r| r.id == role.id))
         .filter_map(|h| h.to.clone())
         .next_back();
+    // A placeholder still under the role is an empty seat: the person takes it.
+    if args.from.is_none() && holders.len() > real.len() {
+        return Ok(take_role(record, policy, role, to, e));
+    }
     let from = match (&args.from, last_to, real.as_slice()) {
         (Some(from), _, _) => from.trim().to_string(),
         (None, Some(last), _) => last,
@@ -455,9 +462,9 @@ fn handoff(site: &Site, record: &Record, args: &HandoffArgs, mut e: Entry) -> Re
 
 
 
-/// A role nobody really holds yet (only a placeholder such as `TBD (Scribe)`, or nobody): the
-/// person replaces the placeholder (or is listed under the role), and a `note` says so — a
-/// `handoff` needs someone handing over.
+/// A seat in a role that nobody has taken (a placeholder such as `TBD (Scribe)` under it, or
+/// nobody at all): the person replaces the placeholder (or is listed under the role), and a
+/// `note` says so — a `handoff` needs someone handing over.
 fn take_role(record: &Record, policy: &crate::schema::Policy, role: &crate::schema::Role, to: String, mut e: Entry) -> Vec<Change> {
     e.event = EventKind::Note;
     e.text = Some(format!("{to} takes the role of {}.", role.name));
