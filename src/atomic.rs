@@ -23,8 +23,11 @@ pub fn stage(path: &Path, bytes: &[u8]) -> Result<Staged> {
         .suffix(".tmp")
         .tempfile_in(dir)
         .with_context(|| format!("cannot write a temporary file in {}", dir.display()))?;
-    let permissions = std::fs::metadata(&target).with_context(|| format!("cannot read {}", path.display()))?.permissions();
-    temp.write_all(bytes).and_then(|()| temp.as_file().set_permissions(permissions)).and_then(|()| temp.as_file().sync_all())
+    let permissions =
+        std::fs::metadata(&target).with_context(|| format!("cannot read {}", path.display()))?.permissions();
+    temp.write_all(bytes)
+        .and_then(|()| temp.as_file().set_permissions(permissions))
+        .and_then(|()| temp.as_file().sync_all())
         .with_context(|| format!("cannot write {}", temp.path().display()))?;
     Ok(Staged { temp, target })
 }

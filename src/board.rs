@@ -2,8 +2,8 @@
 //! incident with its age, roles and public-update cadence, the maintenance upcoming or running,
 //! the post-mortems due and the action items overdue — a pure function of a site and a time.
 
-use crate::record::{EventKind, Kind, PostmortemStatus, Record, Status};
 use crate::check::{is_placeholder, same_person};
+use crate::record::{EventKind, Kind, PostmortemStatus, Record, Status};
 use crate::schema::{Policy, PostmortemPolicy};
 use crate::site::Site;
 use crate::status::{maintenance_phase, MaintenancePhase};
@@ -255,8 +255,6 @@ fn window(record: &Record, now: DateTime<Utc>) -> Option<Maintenance> {
     };
     Some(Maintenance { id: record.id.value.clone(), title: record.title().to_string(), phase, from, until, in_s })
 }
-
-
 
 /// "4 min", "2h 05m": how long, for the cadence line.
 pub fn minutes(seconds: i64) -> String {

@@ -81,9 +81,25 @@ fn each_command_adds_its_lines_and_changes_nothing_else() {
 
     let text = "Cause: deploy #8812 -- \"rolling back\"; it's 'bad'\nSee: https://x.example/#a";
     // 09:40+01:00 is 08:40Z, before detection (09:15Z): refused.
-    let err = refused(root, &["update", "INC-2026-0042", "--status", "identified", text, "--at", "2026-03-04T09:40:00+01:00"]);
+    let err = refused(
+        root,
+        &["update", "INC-2026-0042", "--status", "identified", text, "--at", "2026-03-04T09:40:00+01:00"],
+    );
     assert!(err.contains("before the incident was detected"), "{err}");
-    ok(root, &["update", "INC-2026-0042", "--status", "identified", text, "--at", "2026-03-04T10:40:00+01:00", "--by", "Carol Ng"]);
+    ok(
+        root,
+        &[
+            "update",
+            "INC-2026-0042",
+            "--status",
+            "identified",
+            text,
+            "--at",
+            "2026-03-04T10:40:00+01:00",
+            "--by",
+            "Carol Ng",
+        ],
+    );
     want = with_entry(
         &want,
         "  - at: 2026-03-04T09:40:00Z\n    event: update\n    status: identified\n    text: \"Cause: deploy #8812 -- \\\"rolling back\\\"; it's 'bad'\\nSee: https://x.example/#a\"\n    by: Carol Ng\n",
@@ -93,11 +109,17 @@ fn each_command_adds_its_lines_and_changes_nothing_else() {
     assert_eq!(read(root, CHECKOUT), want);
 
     ok(root, &["severity", "INC-2026-0042", "SEV-1", "--at", "2026-03-04T09:41:00Z", "--by", "Alice Chen"]);
-    want = with_entry(&want, "  - at: 2026-03-04T09:41:00Z\n    event: severity\n    from: SEV-2\n    to: SEV-1\n    by: Alice Chen\n")
-        .replace("severity: SEV-2\n", "severity: SEV-1\n");
+    want = with_entry(
+        &want,
+        "  - at: 2026-03-04T09:41:00Z\n    event: severity\n    from: SEV-2\n    to: SEV-1\n    by: Alice Chen\n",
+    )
+    .replace("severity: SEV-2\n", "severity: SEV-1\n");
     assert_eq!(read(root, CHECKOUT), want);
 
-    ok(root, &["handoff", "INC-2026-0042", "ic", "--to", "Frank Li", "--at", "2026-03-04T09:50:00Z", "--by", "Alice Chen"]);
+    ok(
+        root,
+        &["handoff", "INC-2026-0042", "ic", "--to", "Frank Li", "--at", "2026-03-04T09:50:00Z", "--by", "Alice Chen"],
+    );
     want = with_entry(
         &want,
         "  - at: 2026-03-04T09:50:00Z\n    event: handoff\n    role: incident_commander\n    from: Alice Chen\n    to: Frank Li\n    by: Alice Chen\n",
@@ -105,10 +127,47 @@ fn each_command_adds_its_lines_and_changes_nothing_else() {
     .replace("  ic: Alice Chen          # the commander", "  ic: [Alice Chen, Frank Li]          # the commander");
     assert_eq!(read(root, CHECKOUT), want);
 
-    ok(root, &["note", "INC-2026-0042", "Error", "rate", "at", "baseline.", "--at", "2026-03-04T10:05:00Z", "--by", "Bob Diaz"]);
-    ok(root, &["decision", "INC-2026-0042", "Freeze deploys: until Monday", "--at", "2026-03-04T10:06:00Z", "--by", "Frank Li"]);
+    ok(
+        root,
+        &[
+            "note",
+            "INC-2026-0042",
+            "Error",
+            "rate",
+            "at",
+            "baseline.",
+            "--at",
+            "2026-03-04T10:05:00Z",
+            "--by",
+            "Bob Diaz",
+        ],
+    );
+    ok(
+        root,
+        &[
+            "decision",
+            "INC-2026-0042",
+            "Freeze deploys: until Monday",
+            "--at",
+            "2026-03-04T10:06:00Z",
+            "--by",
+            "Frank Li",
+        ],
+    );
     ok(root, &["action", "INC-2026-0042", "Paged the DB team", "--at", "2026-03-04T10:07:00Z", "--by", "Frank Li"]);
-    ok(root, &["note", "INC-2026-0042", "--public", "Café ☕ naïve — 日本語", "--at", "2026-03-04T10:08:00Z", "--by", "Bob Diaz"]);
+    ok(
+        root,
+        &[
+            "note",
+            "INC-2026-0042",
+            "--public",
+            "Café ☕ naïve — 日本語",
+            "--at",
+            "2026-03-04T10:08:00Z",
+            "--by",
+            "Bob Diaz",
+        ],
+    );
     ok(root, &["mitigate", "INC-2026-0042", "--at", "2026-03-04T10:10:00Z", "--by", "Dave Park"]);
     want = with_entry(
         &want,
@@ -120,9 +179,15 @@ fn each_command_adds_its_lines_and_changes_nothing_else() {
     );
     assert_eq!(read(root, CHECKOUT), want);
 
-    ok(root, &["resolve", "INC-2026-0042", "Checkout works again.", "--at", "2026-03-04T10:40:00Z", "--by", "Frank Li"]);
-    want = with_entry(&want, "  - at: 2026-03-04T10:40:00Z\n    event: resolved\n    text: Checkout works again.\n    by: Frank Li\n")
-        .replace("status: identified   #", "status: resolved   #");
+    ok(
+        root,
+        &["resolve", "INC-2026-0042", "Checkout works again.", "--at", "2026-03-04T10:40:00Z", "--by", "Frank Li"],
+    );
+    want = with_entry(
+        &want,
+        "  - at: 2026-03-04T10:40:00Z\n    event: resolved\n    text: Checkout works again.\n    by: Frank Li\n",
+    )
+    .replace("status: identified   #", "status: resolved   #");
     assert_eq!(read(root, CHECKOUT), want);
     assert!(want.ends_with("action_items: []\n---\n## Summary\n\nWritten after the incident.\n"));
     check_passes(root);
@@ -130,7 +195,8 @@ fn each_command_adds_its_lines_and_changes_nothing_else() {
     // A second resolution, in either spelling, is refused.
     let err = refused(root, &["resolve", "INC-2026-0042", "--at", "2026-03-04T10:50:00Z", "--by", "X"]);
     assert!(err.contains("milestone-repeated"), "{err}");
-    let err = refused(root, &["update", "INC-2026-0042", "--status", "resolved", "Done.", "--at", "2026-03-04T10:50:00Z"]);
+    let err =
+        refused(root, &["update", "INC-2026-0042", "--status", "resolved", "Done.", "--at", "2026-03-04T10:50:00Z"]);
     assert!(err.contains("milestone-repeated"), "{err}");
 }
 
@@ -140,11 +206,36 @@ fn a_crlf_record_stays_crlf() {
     let root = site.path();
     let original = read(root, SEARCH);
     assert!(original.contains("\r\n"));
-    ok(root, &["note", "2026-03-05-slow-search", "Index rebuilt: 40% done", "--at", "2026-03-05T07:20:00Z", "--by", "Dave Park"]);
-    let added = "- at: 2026-03-05T07:20:00Z\r\n  event: note\r\n  text: \"Index rebuilt: 40% done\"\r\n  by: Dave Park\r\n";
+    ok(
+        root,
+        &[
+            "note",
+            "2026-03-05-slow-search",
+            "Index rebuilt: 40% done",
+            "--at",
+            "2026-03-05T07:20:00Z",
+            "--by",
+            "Dave Park",
+        ],
+    );
+    let added =
+        "- at: 2026-03-05T07:20:00Z\r\n  event: note\r\n  text: \"Index rebuilt: 40% done\"\r\n  by: Dave Park\r\n";
     let expect = original.replacen("Search is slow.}\r\n", &format!("Search is slow.}}\r\n{added}"), 1);
     assert_eq!(read(root, SEARCH), expect);
-    ok(root, &["handoff", "2026-03-05-slow-search", "resolver", "--to", "Erin Wu", "--at", "2026-03-05T07:21:00Z", "--by", "Dave Park"]);
+    ok(
+        root,
+        &[
+            "handoff",
+            "2026-03-05-slow-search",
+            "resolver",
+            "--to",
+            "Erin Wu",
+            "--at",
+            "2026-03-05T07:21:00Z",
+            "--by",
+            "Dave Park",
+        ],
+    );
     let text = read(root, SEARCH);
     assert!(text.contains("roles: {resolver: [Dave Park, Erin Wu]}\r\n"), "{text}");
     assert!(!text.replace("\r\n", "").contains('\n'), "every line ends in CRLF: {text:?}");
@@ -204,7 +295,16 @@ fn new_prints_the_id_the_next_command_takes() {
     let site = common::copy_site("live");
     let root = site.path();
     let out = incsite(root)
-        .args(["new", "Payments down", "--severity", "SEV-1", "--service", "api=major", "--now", "2026-03-06T12:00:00Z"])
+        .args([
+            "new",
+            "Payments down",
+            "--severity",
+            "SEV-1",
+            "--service",
+            "api=major",
+            "--now",
+            "2026-03-06T12:00:00Z",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -225,7 +325,10 @@ fn new_prints_the_id_the_next_command_takes() {
     ok(root, &["handoff", id, "resolver", "--to", "Dave Park", "--at", "2026-03-06T12:04:00Z", "--by", "A"]);
     ok(root, &["handoff", id, "resolver", "--to", "Erin Wu", "--at", "2026-03-06T12:04:00Z", "--by", "A"]);
     let text = read(root, lines[0]);
-    assert!(text.contains("  resolver:                  # at least 2 people\n    - Dave Park\n    - Erin Wu\n"), "{text}");
+    assert!(
+        text.contains("  resolver:                  # at least 2 people\n    - Dave Park\n    - Erin Wu\n"),
+        "{text}"
+    );
     ok(root, &["resolve", id, "--at", "2026-03-06T13:00:00Z", "--by", "A"]);
     check_passes(root);
 }
@@ -280,7 +383,10 @@ fn status_figures() {
     ok(root, &["severity", "INC-2026-0042", "SEV-1", "--at", "2026-03-04T09:30:00Z", "--by", "A"]);
     let text = human("2026-03-04T09:50:00Z");
     assert!(text.contains("update due in 5 min"), "SEV-1 asks every 30m: {text}");
-    assert!(text.contains("roles: incident_commander Alice Chen; communicator Carol Ng; resolver Dave Park, Erin Wu"), "{text}");
+    assert!(
+        text.contains("roles: incident_commander Alice Chen; communicator Carol Ng; resolver Dave Park, Erin Wu"),
+        "{text}"
+    );
 }
 
 #[test]

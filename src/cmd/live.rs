@@ -317,7 +317,13 @@ fn joined(text: &[String]) -> Option<String> {
 }
 
 /// What a command changes in the record.
-fn changes(site: &Site, record: &Record, command: &Live, at: DateTime<Utc>, by: Option<String>) -> Refused<Vec<Change>> {
+fn changes(
+    site: &Site,
+    record: &Record,
+    command: &Live,
+    at: DateTime<Utc>,
+    by: Option<String>,
+) -> Refused<Vec<Change>> {
     if command_needs_incident(command) && record.kind != Kind::Incident {
         return refuse(format!("{} is a maintenance window, not an incident", record.path));
     }
@@ -339,9 +345,8 @@ fn changes(site: &Site, record: &Record, command: &Live, at: DateTime<Utc>, by: 
         out.extend(status_change(Status::Resolved));
         out
     };
-    let required_text = |text: &[String]| {
-        joined(text).ok_or_else(|| Refusal("the text is empty: say what happened".to_string()))
-    };
+    let required_text =
+        |text: &[String]| joined(text).ok_or_else(|| Refusal("the text is empty: say what happened".to_string()));
     let out = match command {
         Live::Ack(_) => {
             if by.is_none() {
@@ -352,7 +357,8 @@ fn changes(site: &Site, record: &Record, command: &Live, at: DateTime<Utc>, by: 
         Live::Update(a) => {
             let words: Vec<&str> = Status::INCIDENT.iter().map(|(w, _)| *w).collect();
             let word = super::new::pick("status", a.status.trim(), &words)?;
-            let status = Status::INCIDENT.iter().find(|(w, _)| *w == word).map(|(_, s)| *s).unwrap_or(Status::Investigating);
+            let status =
+                Status::INCIDENT.iter().find(|(w, _)| *w == word).map(|(_, s)| *s).unwrap_or(Status::Investigating);
             let text = required_text(&a.text)?;
             if status == Status::Resolved {
                 resolve(entry(EventKind::Resolved, Some(text)))
@@ -400,7 +406,10 @@ fn changes(site: &Site, record: &Record, command: &Live, at: DateTime<Utc>, by: 
 }
 
 fn command_needs_incident(command: &Live) -> bool {
-    matches!(command, Live::Ack(_) | Live::Update(_) | Live::Mitigate(_) | Live::Resolve(_) | Live::Handoff(_) | Live::Severity(_))
+    matches!(
+        command,
+        Live::Ack(_) | Live::Update(_) | Live::Mitigate(_) | Live::Resolve(_) | Live::Handoff(_) | Live::Severity(_)
+    )
 }
 
 /// The handoff entry and, unless already listed, the new holder under the role.
@@ -426,7 +435,10 @@ fn handoff(site: &Site, record: &Record, args: &HandoffArgs, mut e: Entry) -> Re
     let last_to = record
         .timeline_sorted()
         .into_iter()
-        .filter(|h| h.kind == EventKind::Handoff && h.role.as_deref().and_then(|r| policy.role(r)).is_some_and(|r| r.id == role.id))
+        .filter(|h| {
+            h.kind == EventKind::Handoff
+                && h.role.as_deref().and_then(|r| policy.role(r)).is_some_and(|r| r.id == role.id)
+        })
         .filter_map(|h| h.to.clone())
         .next_back();
     // A placeholder still under the role is an empty seat: the person takes it.
@@ -460,12 +472,16 @@ fn handoff(site: &Site, record: &Record, args: &HandoffArgs, mut e: Entry) -> Re
     Ok(out)
 }
 
-
-
 /// A seat in a role that nobody has taken (a placeholder such as `TBD (Scribe)` under it, or
 /// nobody at all): the person replaces the placeholder (or is listed under the role), and a
 /// `note` says so — a `handoff` needs someone handing over.
-fn take_role(record: &Record, policy: &crate::schema::Policy, role: &crate::schema::Role, to: String, mut e: Entry) -> Vec<Change> {
+fn take_role(
+    record: &Record,
+    policy: &crate::schema::Policy,
+    role: &crate::schema::Role,
+    to: String,
+    mut e: Entry,
+) -> Vec<Change> {
     e.event = EventKind::Note;
     e.text = Some(format!("{to} takes the role of {}.", role.name));
     let assignments = record.roles.iter().filter(|a| policy.role(&a.role).is_some_and(|r| r.id == role.id));

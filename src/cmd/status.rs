@@ -77,7 +77,11 @@ pub fn human(b: &Board, tz: chrono_tz::Tz) -> String {
             let _ = writeln!(out, "    age {} (since {}){acked}{mitigated}", board::minutes(age), time(started));
         }
         let filled: Vec<String> = i.roles.iter().map(|r| format!("{} {}", r.role, r.people.join(", "))).collect();
-        let _ = writeln!(out, "    roles: {}", if filled.is_empty() { "none filled".to_string() } else { filled.join("; ") });
+        let _ = writeln!(
+            out,
+            "    roles: {}",
+            if filled.is_empty() { "none filled".to_string() } else { filled.join("; ") }
+        );
         if !i.roles_missing.is_empty() {
             let missing: Vec<String> = i
                 .roles_missing

@@ -286,7 +286,10 @@ impl Doc<'_> {
             end = n;
             n += 1;
         }
-        while end + 1 < self.close && !self.is_blank(end + 1) && self.is_comment(end + 1) && self.indent(end + 1) > indent
+        while end + 1 < self.close
+            && !self.is_blank(end + 1)
+            && self.is_comment(end + 1)
+            && self.indent(end + 1) > indent
         {
             end += 1;
         }
@@ -557,18 +560,18 @@ fn add_person(
             let close = doc.flow_close(roles_at).ok_or_else(|| EditError("`roles`' `{` is never closed".into()))?;
             let before = doc.text[..close].trim_end_matches([' ', '\t', '\r', '\n']).len();
             let sep = if entries.is_empty() { "" } else { ", " };
-            return Ok(vec![Splice {
-                at: before,
-                end: before,
-                with: format!("{sep}{role}: {}", flow_scalar(person)),
-            }]);
+            return Ok(vec![Splice { at: before, end: before, with: format!("{sep}{role}: {}", flow_scalar(person)) }]);
         }
         let Some((last_key, _)) = entries.last() else { return fail("`roles` is empty and written oddly") };
         let (last_line, _) = doc.locate(last_key);
         let indent = doc.indent(last_line);
         let end = doc.block_end(last_line, indent);
         let at = doc.after_line(end);
-        return Ok(vec![Splice { at, end: at, with: format!("{}{role}: {}{}", " ".repeat(indent), scalar(person), doc.eol) }]);
+        return Ok(vec![Splice {
+            at,
+            end: at,
+            with: format!("{}{role}: {}{}", " ".repeat(indent), scalar(person), doc.eol),
+        }]);
     };
     let in_flow = flow_map;
     let quote = |p: &str| if in_flow { flow_scalar(p) } else { scalar(p) };

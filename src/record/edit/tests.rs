@@ -18,7 +18,8 @@ fn edit(text: &str, change: &Change) -> String {
     String::from_utf8(apply(PATH, text.as_bytes(), change).unwrap_or_else(|e| panic!("{e}: {text}"))).unwrap()
 }
 
-const HEAD: &str = "---\n# a comment\ntitle: 'Odd: quoting'   # keep me\nseverity: SEV-2\nstatus: \"investigating\"  # now\n";
+const HEAD: &str =
+    "---\n# a comment\ntitle: 'Odd: quoting'   # keep me\nseverity: SEV-2\nstatus: \"investigating\"  # now\n";
 
 #[test]
 fn appends_after_the_last_entry_before_trailing_comments() {
@@ -61,10 +62,8 @@ fn keeps_crlf_and_the_file_s_indentation() {
 #[test]
 fn appends_to_an_indentless_list_and_a_flow_list() {
     let text = "---\ntitle: T\ntimeline:\n- at: 2026-03-04T09:15:00Z\n  event: detected\nstatus: investigating\n---\n";
-    let want = text.replace(
-        "status:",
-        "- at: 2026-03-04T10:00:00Z\n  event: note\n  text: Plain.\n  by: Bob Diaz\nstatus:",
-    );
+    let want =
+        text.replace("status:", "- at: 2026-03-04T10:00:00Z\n  event: note\n  text: Plain.\n  by: Bob Diaz\nstatus:");
     assert_eq!(edit(text, &note("Plain.")), want);
 
     let text = "---\ntitle: T\ntimeline: [{at: 2026-03-04T09:15:00Z, event: detected}]  # one\n---\n";
@@ -95,19 +94,26 @@ fn adds_a_person_under_a_role_as_the_file_writes_it() {
         person: person.to_string(),
     };
     let text = "---\ntitle: T\nroles:\n  ic: \"Alice Chen\"   # first\n  resolver:\n    - Dave\n    - Erin  # two\n  scribe: [Bob, 'O''Neil']\n---\n";
+    assert_eq!(edit(text, &add(Some("ic"), "Frank Li")), text.replace("\"Alice Chen\"", "[\"Alice Chen\", Frank Li]"));
     assert_eq!(
-        edit(text, &add(Some("ic"), "Frank Li")),
-        text.replace("\"Alice Chen\"", "[\"Alice Chen\", Frank Li]")
+        edit(text, &add(Some("resolver"), "Gina")),
+        text.replace("    - Erin  # two\n", "    - Erin  # two\n    - Gina\n")
     );
-    assert_eq!(edit(text, &add(Some("resolver"), "Gina")), text.replace("    - Erin  # two\n", "    - Erin  # two\n    - Gina\n"));
     assert_eq!(edit(text, &add(Some("scribe"), "Ann: B")), text.replace("'O''Neil']", "'O''Neil', \"Ann: B\"]"));
     assert_eq!(
         edit(text, &add(None, "Frank")),
-        text.replace("---\n---", "---").replace("  scribe: [Bob, 'O''Neil']\n", "  scribe: [Bob, 'O''Neil']\n  incident_commander: Frank\n")
+        text.replace("---\n---", "---")
+            .replace("  scribe: [Bob, 'O''Neil']\n", "  scribe: [Bob, 'O''Neil']\n  incident_commander: Frank\n")
     );
     let text = "---\ntitle: T\nroles: {ic: Alice, x: y}\n---\n";
-    assert_eq!(edit(text, &add(None, "Frank")), "---\ntitle: T\nroles: {ic: Alice, x: y, incident_commander: Frank}\n---\n");
-    assert_eq!(edit(text, &add(Some("ic"), "Frank, Jr.")), "---\ntitle: T\nroles: {ic: [Alice, \"Frank, Jr.\"], x: y}\n---\n");
+    assert_eq!(
+        edit(text, &add(None, "Frank")),
+        "---\ntitle: T\nroles: {ic: Alice, x: y, incident_commander: Frank}\n---\n"
+    );
+    assert_eq!(
+        edit(text, &add(Some("ic"), "Frank, Jr.")),
+        "---\ntitle: T\nroles: {ic: [Alice, \"Frank, Jr.\"], x: y}\n---\n"
+    );
     let text = "---\ntitle: T\nroles: {}\n---\n";
     assert_eq!(edit(text, &add(None, "Frank")), "---\ntitle: T\nroles: {incident_commander: Frank}\n---\n");
     let text = "---\ntitle: T\nroles:\n  ic:\n---\n";
@@ -184,4 +190,3 @@ proptest::proptest! {
         proptest::prop_assert_eq!(people, vec!["Alice".to_string(), name]);
     }
 }
-
