@@ -409,3 +409,25 @@ fn completions_offer_ids_and_statuses() {
     assert!(zsh.starts_with("#compdef incsite\n"));
     assert!(zsh.contains(":_incsite_ids"), "the ID arguments complete ids in zsh");
 }
+
+#[test]
+fn a_killed_write_leaves_the_old_file_and_nothing_that_is_read() {
+    let site = common::copy_site("live");
+    let root = site.path();
+    let original = read(root, CHECKOUT);
+    // What a command killed before its rename leaves: half of the new text in a hidden temporary
+    // file beside the record (see atomic.rs), the record itself untouched.
+    let half = &original[..original.len() / 2];
+    std::fs::write(root.join("content/incidents/2026/.incsite-AbC123.tmp"), half).unwrap();
+    check_passes(root);
+    assert_eq!(read(root, CHECKOUT), original);
+    // The next command works as if nothing happened.
+    ok(root, &["note", "INC-2026-0042", "After the crash", "--at", "2026-03-04T10:00:00Z", "--by", "Bob"]);
+    assert_eq!(
+        read(root, CHECKOUT),
+        with_entry(
+            &original,
+            "  - at: 2026-03-04T10:00:00Z\n    event: note\n    text: After the crash\n    by: Bob\n"
+        )
+    );
+}

@@ -31,6 +31,8 @@ pub struct Args {
 
 pub fn run(root: &Path, args: &Args) -> Result<u8> {
     let now = super::now(args.now.as_deref())?;
+    // To the second: the clock's nanoseconds are noise in a report for people and bots.
+    let now = chrono::Timelike::with_nanosecond(&now, 0).unwrap_or(now);
     let site = site::load(root, now)?;
     let board = board::board(&site, now);
     let text = match args.format {
