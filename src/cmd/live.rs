@@ -227,7 +227,8 @@ pub fn run(root: &Path, command: Live) -> Result<u8> {
         Ok(record) => record,
         Err(Refusal(message)) => return Ok(refused(&message)),
     };
-    let by = command.common().by.clone().or_else(|| git_user(root));
+    let given = command.common().by.as_deref().map(str::trim).filter(|b| !b.is_empty());
+    let by = given.map(str::to_string).or_else(|| git_user(root));
     let changes = match changes(&site, record, &command, at, by) {
         Ok(changes) => changes,
         Err(Refusal(message)) => return Ok(refused(&format!("{}: {message}", record.id.value))),
@@ -290,9 +291,24 @@ fn find<'s>(site: &'s Site, id: &str) -> Refused<&'s Record> {
             let ids: Vec<&str> = site.records.iter().map(|r| r.id.value.as_str()).collect();
             match diag::closest(id, &ids) {
                 Some(best) => refuse(format!("no incident with id `{id}`: did you mean `{best}`?")),
-                None => refuse(format!(
-                    "no incident with id `{id}` in content/incidents (`incsite status` lists the open ones)"
-                )),
+                None => {
+                    // A record that cannot be read at all has no id to find it by.
+                    const UNREADABLE: [&str; 6] =
+                        ["yaml", "no-front-matter", "not-a-mapping", "empty-file", "empty-front-matter", "not-utf8"];
+                    let broken = site
+                        .diagnostics
+                        .iter()
+                        .filter(|d| d.file.starts_with("content/incidents/") && UNREADABLE.contains(&d.code))
+                        .count();
+                    let also = if broken > 0 {
+                        format!("; {broken} record file(s) could not be read at all (run `incsite check`)")
+                    } else {
+                        String::new()
+                    };
+                    refuse(format!(
+                        "no incident with id `{id}` in content/incidents (`incsite status` lists the open ones){also}"
+                    ))
+                }
             }
         }
         many => {

@@ -93,16 +93,13 @@ fn plain_is_safe(text: &str, flow: bool) -> bool {
         text.to_ascii_lowercase().as_str(),
         "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n" | "~"
     );
-    let ok_char = |c: char| {
-        (c.is_alphanumeric() && (c.is_ascii() || !c.is_control()))
-            || " .;-_()/'+?!&%@=$".contains(c)
-            || (!flow && c == ',')
-    };
+    let ok_char = |c: char| c.is_alphanumeric() || " .;-_()/'+?!&%@=$".contains(c) || (!flow && c == ',');
     let colon_ok = !flow
         && !text.ends_with(':')
         && text.char_indices().all(|(i, c)| c != ':' || text[i + 1..].chars().next().is_some_and(|n| n != ' '));
-    first.is_alphanumeric()
-        && first.is_ascii_alphabetic() | !first.is_ascii()
+    // A letter first: no indicator, quote, digit (a number or a date) or sign.
+    let letter_first = first.is_ascii_alphabetic() || (!first.is_ascii() && first.is_alphanumeric());
+    letter_first
         && !keyword
         && text.trim() == text
         && !text.contains("  ")
