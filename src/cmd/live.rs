@@ -13,7 +13,7 @@ use crate::site::{self, Site};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use clap::builder::{PossibleValue, TypedValueParser};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The flags every one of these commands takes.
 #[derive(Debug, Clone, clap::Args)]
@@ -183,10 +183,9 @@ fn refuse<T>(message: impl Into<String>) -> Refused<T> {
     Err(Refusal(message.into()))
 }
 
-impl From<anyhow::Error> for Refusal {
-    fn from(e: anyhow::Error) -> Self {
-        Refusal(format!("{e:#}"))
-    }
+/// A bad argument (`pick`'s unknown-value errors) as a refusal.
+fn bad_argument(e: anyhow::Error) -> Refusal {
+    Refusal(format!("{e:#}"))
 }
 
 impl Live<'_> {
@@ -233,7 +232,7 @@ pub fn run(root: &Path, command: Live) -> Result<u8> {
         Ok(changes) => changes,
         Err(Refusal(message)) => return Ok(refused(&format!("{}: {message}", record.id.value))),
     };
-    match write(&site, record, &changes, now) {
+    match write(&site, record, &changes, now)? {
         Ok(path) => {
             println!("{}", path.display());
             eprintln!("{}: {}", record.id.value, describe(&changes));
@@ -251,9 +250,9 @@ fn refused(message: &str) -> u8 {
 
 /// `--at` as a UTC time to the second, or now.
 fn parse_at(text: Option<&str>, now: DateTime<Utc>) -> Refused<DateTime<Utc>> {
-    let Some(text) = text else { return Ok(now.with_nanosecond_zero()) };
+    let Some(text) = text else { return Ok(to_second(now)) };
     match crate::decode::parse_time(text) {
-        Ok(t) => Ok(t.to_utc().with_nanosecond_zero()),
+        Ok(t) => Ok(to_second(t.to_utc())),
         Err(crate::decode::TimeError::NoOffset) => refuse(format!(
             "--at `{text}` has no UTC offset: write `{}Z` for UTC, or add the offset (`+01:00`)",
             text.trim()
@@ -264,15 +263,9 @@ fn parse_at(text: Option<&str>, now: DateTime<Utc>) -> Refused<DateTime<Utc>> {
     }
 }
 
-trait NanosZero {
-    fn with_nanosecond_zero(self) -> Self;
-}
-
-impl NanosZero for DateTime<Utc> {
-    fn with_nanosecond_zero(self) -> Self {
-        use chrono::Timelike;
-        self.with_nanosecond(0).unwrap_or(self)
-    }
+/// `t` to the whole second, as entries are written.
+fn to_second(t: DateTime<Utc>) -> DateTime<Utc> {
+    chrono::Timelike::with_nanosecond(&t, 0).unwrap_or(t)
 }
 
 /// The record with id `id` (a case-only difference is forgiven), or a refusal that says what was
@@ -371,10 +364,13 @@ fn changes(
             vec![Change::Append(entry(EventKind::Acknowledged, None))]
         }
         Live::Update(a) => {
-            let words: Vec<&str> = Status::INCIDENT.iter().map(|(w, _)| *w).collect();
-            let word = super::new::pick("status", a.status.trim(), &words)?;
-            let status =
-                Status::INCIDENT.iter().find(|(w, _)| *w == word).map(|(_, s)| *s).unwrap_or(Status::Investigating);
+            let got = a.status.trim();
+            let Some(status) = Status::INCIDENT.iter().find(|(w, _)| w.eq_ignore_ascii_case(got)).map(|(_, s)| *s)
+            else {
+                let words: Vec<&str> = Status::INCIDENT.iter().map(|(w, _)| *w).collect();
+                let hint = diag::closest(got, &words).map(|w| format!(" (did you mean `{w}`?)")).unwrap_or_default();
+                return refuse(format!("unknown status `{got}`{hint}: an update's status is {}", words.join(" | ")));
+            };
             let text = required_text(&a.text)?;
             if status == Status::Resolved {
                 resolve(entry(EventKind::Resolved, Some(text)))
@@ -398,7 +394,7 @@ fn changes(
         Live::Handoff(a) => handoff(site, record, a, entry(EventKind::Handoff, None))?,
         Live::Severity(a) => {
             let ids: Vec<&str> = site.policy.severities.iter().map(|s| s.id.as_str()).collect();
-            let to = super::new::pick("severity", a.severity.trim(), &ids)?;
+            let to = super::new::pick("severity", a.severity.trim(), &ids).map_err(bad_argument)?;
             let from = record.severity.as_ref().map(|s| s.value.clone());
             if from.as_deref() == Some(to) {
                 return refuse(format!("the severity is already {to}"));
@@ -413,7 +409,7 @@ fn changes(
     // Nothing the commands record happens before the incident was noticed.
     if let Some(detected) = record.milestones.detected.filter(|d| at < d.to_utc()) {
         return refuse(format!(
-            "{} is before the incident was detected ({}); check --at (times without `Z` or an offset are not UTC)",
+            "{} is before the incident was detected ({}); check --at and its offset (10:00+01:00 is 09:00Z)",
             at.format("%Y-%m-%dT%H:%M:%SZ"),
             detected.to_rfc3339()
         ));
@@ -515,23 +511,27 @@ fn take_role(
     vec![change, Change::Append(e)]
 }
 
-/// Makes the changes, checks the result in the site, and writes it. Returns the file's path.
-fn write(site: &Site, record: &Record, changes: &[Change], now: DateTime<Utc>) -> Refused<std::path::PathBuf> {
+/// Makes the changes, checks the result in the site, and writes it. Returns the file's path, or
+/// the refusal; an error is a file that cannot be read or written (exit 2).
+fn write(site: &Site, record: &Record, changes: &[Change], now: DateTime<Utc>) -> Result<Refused<PathBuf>> {
     let path = site.root.join(&record.path);
     let before = std::fs::read(&path).with_context(|| format!("cannot read {}", record.path))?;
     let mut bytes = before.clone();
     for change in changes {
-        bytes = edit::apply(&record.path, &bytes, change).map_err(|e| Refusal(format!("{}: {e}", record.path)))?;
+        bytes = match edit::apply(&record.path, &bytes, change) {
+            Ok(bytes) => bytes,
+            Err(e) => return Ok(refuse(format!("{}: {e}", record.path))),
+        };
     }
     let after = site::load_with(&site.root, now, Some((&path, &bytes)))?;
     let introduced = introduced_errors(&site.diagnostics, &after.diagnostics);
     if !introduced.is_empty() {
         let lines: Vec<String> =
             introduced.iter().map(|d| format!("  {}:{}: {} [{}]", d.file, d.line, d.message, d.code)).collect();
-        return refuse(format!("the record would not pass `incsite check`:\n{}", lines.join("\n")));
+        return Ok(refuse(format!("the record would not pass `incsite check`:\n{}", lines.join("\n"))));
     }
     atomic::replace(&path, &before, &bytes)?;
-    Ok(path.strip_prefix(&site.root).map(Path::to_path_buf).unwrap_or(path))
+    Ok(Ok(PathBuf::from(&record.path)))
 }
 
 /// The errors in `after` that `before` did not have: by file and code, those beyond the count
