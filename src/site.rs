@@ -117,12 +117,6 @@ fn text_of(file: &str, bytes: Vec<u8>, diagnostics: &mut Vec<Diagnostic>) -> Str
 /// Loads, parses and checks the site at `root`. Errors here mean the command cannot run at all
 /// (an unreadable file); problems in the content are diagnostics.
 pub fn load(root: &Path, now: DateTime<Utc>) -> Result<Site> {
-    load_with(root, now, None)
-}
-
-/// [`load`] with the record file at `replaced.0` read as the bytes `replaced.1` (the edit commands
-/// check an edited record in its site before writing it).
-pub fn load_with(root: &Path, now: DateTime<Utc>, replaced: Option<(&Path, &[u8])>) -> Result<Site> {
     let mut diagnostics = Vec::new();
     let mut notes = Vec::new();
 
@@ -161,9 +155,8 @@ pub fn load_with(root: &Path, now: DateTime<Utc>, replaced: Option<(&Path, &[u8]
     let parsed: Vec<(Option<Record>, Vec<Diagnostic>)> = incident_files
         .par_iter()
         .with_max_len(crate::PAR_JOB)
-        .map(|(rel, abs)| match replaced {
-            Some((path, bytes)) if path == abs => Ok(record::parse(rel, bytes)),
-            _ => std::fs::read(abs).with_context(|| format!("cannot read {rel}")).map(|b| record::parse(rel, &b)),
+        .map(|(rel, abs)| {
+            std::fs::read(abs).with_context(|| format!("cannot read {rel}")).map(|b| record::parse(rel, &b))
         })
         .collect::<Result<_>>()?;
     let mut records = Vec::with_capacity(parsed.len());

@@ -523,8 +523,10 @@ fn write(site: &Site, record: &Record, changes: &[Change], now: DateTime<Utc>) -
             Err(e) => return Ok(refuse(format!("{}: {e}", record.path))),
         };
     }
-    let after = site::load_with(&site.root, now, Some((&path, &bytes)))?;
-    let introduced = introduced_errors(&site.diagnostics, &after.diagnostics);
+    let introduced = {
+        let (before, after) = (findings(site, record, &before, now), findings(site, record, &bytes, now));
+        introduced_errors(&before, &after).into_iter().cloned().collect::<Vec<_>>()
+    };
     if !introduced.is_empty() {
         let lines: Vec<String> =
             introduced.iter().map(|d| format!("  {}:{}: {} [{}]", d.file, d.line, d.message, d.code)).collect();
@@ -532,6 +534,30 @@ fn write(site: &Site, record: &Record, changes: &[Change], now: DateTime<Utc>) -
     }
     atomic::replace(&path, &before, &bytes)?;
     Ok(Ok(PathBuf::from(&record.path)))
+}
+
+/// What `incsite check` finds that a record file's text can change: the parser's findings in that
+/// file, and the site-wide rules (`check::run`) over the site with the record read from `bytes`.
+/// (The other files' parser findings, the settings' and the runbooks' cannot change.)
+fn findings(site: &Site, record: &Record, bytes: &[u8], now: DateTime<Utc>) -> Vec<Diagnostic> {
+    let (parsed, mut found) = crate::record::parse(&record.path, bytes);
+    let mut records = site.records.clone();
+    let at = records.iter().position(|r| std::ptr::eq(r.as_ref(), record));
+    match (at, parsed) {
+        (Some(i), Some(parsed)) => records[i] = std::sync::Arc::new(parsed),
+        (Some(i), None) => {
+            records.remove(i);
+        }
+        (None, _) => {}
+    }
+    found.extend(crate::check::run(&crate::check::Input {
+        config: &site.config,
+        policy: &site.policy,
+        records: &records,
+        runbooks: &site.runbooks,
+        now,
+    }));
+    found
 }
 
 /// The errors in `after` that `before` did not have: by file and code, those beyond the count
