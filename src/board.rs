@@ -274,3 +274,17 @@ pub fn cadence(due_in_s: i64) -> String {
         s => format!("update overdue by {}", minutes(s)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cadence_in_words() {
+        assert_eq!(cadence(4 * 60 + 59), "update due in 4 min");
+        assert_eq!(cadence(59), "update due now");
+        assert_eq!(cadence(-59), "update due now");
+        assert_eq!(cadence(-6 * 60), "update overdue by 6 min");
+        assert_eq!(cadence(-(2 * 3600 + 5 * 60)), "update overdue by 2h 05m");
+    }
+}
