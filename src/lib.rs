@@ -5,6 +5,8 @@
 //! → [`site::View`] for one audience → [`render`] pages / [`metrics`] figures → [`output`].
 
 pub mod allocator;
+pub mod atomic;
+pub mod board;
 pub mod check;
 pub mod cmd;
 pub mod config;

@@ -242,9 +242,13 @@ fn init_into_an_existing_repository_keeps_its_records() {
 fn new_record(root: &Path, args: &[&str]) -> PathBuf {
     let out = incsite().current_dir(root).arg("new").args(args).args(["--now", NOW]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let printed = stdout(&out).trim().to_string();
-    let path = PathBuf::from(&printed);
+    let printed = stdout(&out);
+    let lines: Vec<&str> = printed.lines().collect();
+    let [path, id] = lines.as_slice() else { panic!("prints the path, then the id: {printed}") };
+    let path = PathBuf::from(path);
     assert!(path.is_file(), "prints the path it wrote: {printed}");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(id.starts_with("INC-") && text.contains(&format!("\nid: {id} ")), "prints the id it wrote: {printed}");
     path
 }
 

@@ -30,6 +30,8 @@ use foldhash::{HashMap, HashMapExt, HashSet};
 use rayon::prelude::*;
 use std::sync::Arc;
 
+pub(crate) use roles::is_placeholder;
+
 /// Everything a rule may look at.
 pub struct Input<'a> {
     pub config: &'a Config,
@@ -195,7 +197,7 @@ fn role_names<'a>(input: &'a Input<'a>) -> HashMap<&'a str, Option<&'a Role>> {
 
 /// Whether two names are the same person: case and spacing do not matter ("alice  Chen" is
 /// "Alice Chen"). Compared without allocating: the rules compare names often.
-fn same_person(a: &str, b: &str) -> bool {
+pub(crate) fn same_person(a: &str, b: &str) -> bool {
     let (mut x, mut y) = (a.split_whitespace(), b.split_whitespace());
     loop {
         match (x.next(), y.next()) {

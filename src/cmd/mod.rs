@@ -6,10 +6,12 @@ pub mod completions;
 pub mod diff;
 pub mod diff_changes;
 pub mod init;
+pub mod live;
 pub mod new;
 pub mod report;
 pub mod schema;
 pub mod serve;
+pub mod status;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
