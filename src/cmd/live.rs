@@ -10,7 +10,7 @@ use crate::diag::{self, Diagnostic, Level};
 use crate::record::edit::{self, Change, Entry};
 use crate::record::{EventKind, Kind, Record, Status};
 use crate::site::{self, Site};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::{DateTime, Utc};
 use clap::builder::{PossibleValue, TypedValueParser};
 use std::path::{Path, PathBuf};
@@ -515,7 +515,9 @@ fn take_role(
 /// the refusal; an error is a file that cannot be read or written (exit 2).
 fn write(site: &Site, record: &Record, changes: &[Change], now: DateTime<Utc>) -> Result<Refused<PathBuf>> {
     let path = site.root.join(&record.path);
-    let before = std::fs::read(&path).with_context(|| format!("cannot read {}", record.path))?;
+    let before = crate::files::Root::new(&site.root)
+        .read(&record.path, crate::files::MAX_RECORD)
+        .map_err(|refusal| anyhow::anyhow!("{} was not read: {refusal}", record.path))?;
     let mut bytes = before.clone();
     for change in changes {
         bytes = match edit::apply(&record.path, &bytes, change) {
