@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 
 pub const FILE: &str = "incsite.toml";
 
+/// The `base_url` that `incsite init` writes: `check` warns (`init-placeholder`) while it is set.
+pub const PLACEHOLDER_URL: &str = "https://status.example.com";
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
@@ -163,45 +166,93 @@ impl Config {
     }
 }
 
-/// Parses the settings. A problem is reported at its line and the defaults stand in.
+/// Parses the settings. A problem is reported at its line; an unknown key is left out and the
+/// rest still holds, and for any other problem the defaults stand in.
 pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
     match toml::from_str::<Config>(text) {
-        Ok(mut config) => {
-            let mut diags = Vec::new();
-            if config.timezone.parse::<chrono_tz::Tz>().is_err() {
-                let pos = locate(text, "timezone");
-                let d = Diagnostic::error(
-                    FILE,
-                    pos,
-                    "bad-value",
-                    format!("`{}` is not an IANA time zone", config.timezone),
-                )
-                .with_hint("use a name like `UTC`, `Europe/Berlin` or `America/New_York`");
-                diags.push(d);
-            }
-            let mut channel_lines = text
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| l.trim_start().starts_with("[[notify]]"))
-                .map(|(i, _)| Pos::new(i + 1, 1));
-            for channel in &config.notify {
-                let pos = channel_lines.next().unwrap_or_else(Pos::file);
-                if let Some(problem) = channel.missing() {
-                    diags.push(Diagnostic::error(FILE, pos, "bad-value", format!("in [[notify]]: {problem}")));
-                }
-            }
-            while config.base_url.ends_with('/') {
-                config.base_url.pop();
-            }
-            (config, diags)
-        }
+        Ok(config) => settle(config, text, Vec::new()),
         Err(e) => {
             let pos = e.span().map(|s| pos_of(text, s.start)).unwrap_or_else(Pos::file);
             let message = e.message().to_string();
             let code = if message.starts_with("unknown field") { "unknown-key" } else { "bad-settings" };
-            (Config::default(), vec![Diagnostic::error(FILE, pos, code, format!("in settings: {message}"))])
+            let mut d = Diagnostic::error(FILE, pos, code, format!("in settings: {message}"));
+            if let Some((got, expected)) = unknown_field(&message) {
+                d = d.suggest(got, expected);
+            }
+            // The other settings still hold: with the defaults in their place, one typo would
+            // bring a cascade of errors (every post-mortem checked for the default sections).
+            match without_unknown_keys(text) {
+                Some(config) => settle(config, text, vec![d]),
+                None => (Config::default(), vec![d]),
+            }
         }
     }
+}
+
+/// Checks what serde cannot (the time zone, init's placeholder URL) and trims `base_url`.
+fn settle(mut config: Config, text: &str, mut diags: Vec<Diagnostic>) -> (Config, Vec<Diagnostic>) {
+    if config.timezone.parse::<chrono_tz::Tz>().is_err() {
+        let pos = locate(text, "timezone");
+        let d = Diagnostic::error(FILE, pos, "bad-value", format!("`{}` is not an IANA time zone", config.timezone))
+            .with_hint("use a name like `UTC`, `Europe/Berlin` or `America/New_York`");
+        diags.push(d);
+    }
+    let mut channel_lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with("[[notify]]"))
+        .map(|(i, _)| Pos::new(i + 1, 1));
+    for channel in &config.notify {
+        let pos = channel_lines.next().unwrap_or_else(Pos::file);
+        if let Some(problem) = channel.missing() {
+            diags.push(Diagnostic::error(FILE, pos, "bad-value", format!("in [[notify]]: {problem}")));
+        }
+    }
+    while config.base_url.ends_with('/') {
+        config.base_url.pop();
+    }
+    if config.base_url == PLACEHOLDER_URL {
+        let d = Diagnostic::warning(
+            FILE,
+            locate(text, "base_url"),
+            "init-placeholder",
+            format!("`base_url` is still the placeholder `{PLACEHOLDER_URL}` that `incsite init` wrote"),
+        )
+        .with_hint("set it to the address the site is published at (feeds and the sitemap use it)");
+        diags.push(d);
+    }
+    (config, diags)
+}
+
+/// The settings with every unknown key left out, when that is all that is wrong with them.
+fn without_unknown_keys(text: &str) -> Option<Config> {
+    let mut table: toml::Table = toml::from_str(text).ok()?;
+    for _ in 0..32 {
+        match toml::Value::Table(table.clone()).try_into::<Config>() {
+            Ok(config) => return Some(config),
+            Err(e) => {
+                let message = e.message().to_string();
+                let (key, _) = unknown_field(&message)?;
+                if table.remove(key).is_none() {
+                    for (_, value) in table.iter_mut() {
+                        if let toml::Value::Table(t) = value {
+                            t.remove(key);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The key and the expected ones of serde's "unknown field `titel`, expected one of `title`, …"
+/// (or "expected `a` or `b`").
+fn unknown_field(message: &str) -> Option<(&str, Vec<&str>)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (got, rest) = rest.split_once('`')?;
+    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    (!expected.is_empty()).then_some((got, expected))
 }
 
 /// The 1-based line and column of a byte offset.
@@ -234,6 +285,10 @@ mod tests {
         let (_, d) = parse("title = \"x\"\n[metrics]\nmttr_form = \"detected\"\n");
         assert_eq!(d.len(), 1);
         assert_eq!((d[0].code, d[0].line), ("unknown-key", 3));
+        assert_eq!(d[0].hint.as_deref(), Some("did you mean `mttr_from`?"));
+        let (c, d) = parse("titel = \"x\"\ntimezone = \"Europe/Berlin\"\n");
+        assert_eq!(d[0].hint.as_deref(), Some("did you mean `title`?"));
+        assert_eq!(c.timezone, "Europe/Berlin", "the other settings still hold");
     }
 
     #[test]

@@ -173,7 +173,12 @@ impl Ctx {
                     "time-without-offset",
                     format!("`{what}` has no UTC offset: `{text}`"),
                 )
-                .with_hint(format!("write it with an offset, e.g. `{}Z`", text.trim()));
+                .with_hint(match utc_form(text) {
+                    Some(utc) => format!(
+                        "write it with its offset: `{utc}` if it is UTC (or `+01:00` for UTC+1 in place of `Z`)"
+                    ),
+                    None => "write it with its offset, like 2026-03-04T09:12:00Z".to_string(),
+                });
                 self.push(d);
                 None
             }
@@ -214,6 +219,16 @@ pub fn parse_time(text: &str) -> Result<DateTime<FixedOffset>, TimeError> {
     Err(TimeError::Invalid)
 }
 
+/// A time written without an offset, as the RFC 3339 time it would be in UTC
+/// (`2026-12-06 14:35` → `2026-12-06T14:35:00Z`), for the hint.
+pub fn utc_form(text: &str) -> Option<String> {
+    let with_t = text.trim().replacen(' ', "T", 1);
+    ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"].iter().find_map(|fmt| {
+        let t = chrono::NaiveDateTime::parse_from_str(&with_t, fmt).ok()?;
+        Some(t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+    })
+}
+
 /// The entries of one mapping, handed out by key; whatever is left unread is an unknown key.
 pub struct Fields<'n> {
     pub node: &'n Node<'n>,
@@ -245,6 +260,14 @@ impl<'n> Fields<'n> {
         self.entries.clone()
     }
 
+    /// Whether an unread key is a misspelling of `key` (its closest known key), so that the
+    /// unknown key's "did you mean" is the one error rather than also "missing `key`".
+    pub fn misspells(&self, key: &str, known: &[&str]) -> bool {
+        self.entries.iter().any(|(k, _, _)| {
+            !self.used.contains(k) && !known.contains(k) && crate::diag::closest(k, known) == Some(key)
+        })
+    }
+
     /// Reports every key not read, with the closest known key as a hint.
     pub fn finish(self, ctx: &mut Ctx, what: &str, known: &[&str]) {
         for (key, k, _) in &self.entries {
@@ -270,5 +293,9 @@ mod tests {
         assert_eq!(parse_time("2026-03-04T09:12:00"), Err(TimeError::NoOffset));
         assert_eq!(parse_time("yesterday"), Err(TimeError::Invalid));
         assert_eq!(parse_time("2026-13-04T09:12:00Z"), Err(TimeError::Invalid));
+        let suggested = utc_form("2026-12-06 14:35").unwrap();
+        assert_eq!(suggested, "2026-12-06T14:35:00Z");
+        assert!(parse_time(&suggested).is_ok(), "the suggestion parses");
+        assert_eq!(utc_form("2026-12-06T14:35:07").as_deref(), Some("2026-12-06T14:35:07Z"));
     }
 }

@@ -24,8 +24,9 @@ pub struct Diagnostic {
     /// A stable, kebab-case code (`unknown-key`, `milestone-order`, …).
     pub code: &'static str,
     pub message: String,
-    /// A suggestion shown under the caret in human output ("did you mean `SEV-1`?").
-    #[serde(skip)]
+    /// A suggestion shown under the caret in human output ("did you mean `SEV-1`?"); in JSON an
+    /// optional `hint` field, left out when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
 }
 

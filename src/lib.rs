@@ -5,6 +5,8 @@
 //! → [`site::View`] for one audience → [`render`] pages / [`metrics`] figures → [`output`].
 
 pub mod allocator;
+pub mod atomic;
+pub mod board;
 pub mod check;
 pub mod cmd;
 pub mod config;
@@ -13,11 +15,13 @@ pub mod diag;
 pub mod duration;
 pub mod files;
 pub mod git;
+pub mod ignored;
 pub mod metrics;
 pub mod notify;
 pub mod output;
 pub mod record;
 pub mod render;
+pub mod salvage;
 pub mod schema;
 pub mod serve;
 pub mod site;

@@ -26,7 +26,7 @@ enum Command {
     Check(cmd::check::Args),
     /// MTTD / MTTA / MTTM / MTTR and the other figures, as tables, JSON or CSV.
     Report(cmd::report::Args),
-    /// Start a new incident record (prints the path it wrote).
+    /// Start a new incident record (prints the path it wrote and the new id).
     New(cmd::new::Args),
     /// Make a new site repository: settings, policies, examples and a CI workflow.
     Init(cmd::init::Args),
@@ -40,6 +40,29 @@ enum Command {
     Diff(cmd::diff::Args),
     /// Build the status site into public/ (or --out), replacing it only when the build succeeds.
     Build(cmd::build::Args),
+    /// Record that a responder took the incident (an `acknowledged` entry).
+    Ack(cmd::live::AckArgs),
+    /// Post a status update (an `update` entry; also sets `status`).
+    Update(cmd::live::UpdateArgs),
+    /// Record that user impact was removed or contained (a `mitigated` entry).
+    Mitigate(cmd::live::MilestoneArgs),
+    /// Record that service was restored (a `resolved` entry; also sets `status: resolved`).
+    Resolve(cmd::live::MilestoneArgs),
+    /// Add a note to the timeline (internal unless --public).
+    Note(cmd::live::NoteArgs),
+    /// Record a decision in the timeline.
+    Decision(cmd::live::TextArgs),
+    /// Record an action taken in the timeline.
+    Action(cmd::live::TextArgs),
+    /// Hand a role to someone (a `handoff` entry; lists them under the role).
+    Handoff(cmd::live::HandoffArgs),
+    /// Change the severity (a `severity` entry and the front matter's `severity`).
+    Severity(cmd::live::SeverityArgs),
+    /// What is happening now: open incidents, update cadence, maintenance, post-mortems and actions due.
+    Status(cmd::status::Args),
+    /// The record ids, one a line, for the completion scripts.
+    #[command(hide = true)]
+    CompleteIds,
     /// Tell the [[notify]] channels what the public learned since a revision (the deployed commit).
     Notify(cmd::notify::Args),
 }
@@ -72,6 +95,22 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Serve(args) => cmd::serve::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
         Command::Diff(args) => cmd::diff::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
         Command::Build(args) => cmd::build::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
+        Command::Status(args) => cmd::status::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
+        Command::CompleteIds => cmd::live::ids(&site::find_root(&cwd, cli.root.as_deref())?),
+        Command::Ack(a) => live(&cwd, &cli.root, cmd::live::Live::Ack(&a)),
+        Command::Update(a) => live(&cwd, &cli.root, cmd::live::Live::Update(&a)),
+        Command::Mitigate(a) => live(&cwd, &cli.root, cmd::live::Live::Mitigate(&a)),
+        Command::Resolve(a) => live(&cwd, &cli.root, cmd::live::Live::Resolve(&a)),
+        Command::Note(a) => live(&cwd, &cli.root, cmd::live::Live::Note(&a)),
+        Command::Decision(a) => live(&cwd, &cli.root, cmd::live::Live::Decision(&a)),
+        Command::Action(a) => live(&cwd, &cli.root, cmd::live::Live::Action(&a)),
+        Command::Handoff(a) => live(&cwd, &cli.root, cmd::live::Live::Handoff(&a)),
+        Command::Severity(a) => live(&cwd, &cli.root, cmd::live::Live::Severity(&a)),
         Command::Notify(args) => cmd::notify::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
     }
+}
+
+/// Runs one of the commands that edit an incident's record.
+fn live(cwd: &std::path::Path, root: &Option<PathBuf>, command: cmd::live::Live) -> anyhow::Result<u8> {
+    cmd::live::run(&site::find_root(cwd, root.as_deref())?, command)
 }

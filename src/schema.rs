@@ -10,6 +10,10 @@ use std::collections::HashMap;
 pub const DEFAULT_SEVERITIES: &str = include_str!("../schema/severities.yaml");
 pub const DEFAULT_ROLES: &str = include_str!("../schema/roles.yaml");
 pub const DEFAULT_SERVICES: &str = include_str!("../schema/services.yaml");
+/// The first line `incsite init` puts above the default services: a services.yaml that is still
+/// exactly this line and the defaults is a placeholder (`init-placeholder`).
+pub const INIT_SERVICES_HEADER: &str =
+    "# Example services: replace them with yours. Incidents name them under `impact`.\n";
 
 /// Whether a severity requires a post-mortem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -119,6 +123,16 @@ pub fn parse(sources: &SchemaSources) -> (Policy, Vec<Diagnostic>) {
 
     let (svc_file, svc_text) = sources.services.unwrap_or(("schema/services.yaml", DEFAULT_SERVICES));
     let mut ctx = Ctx::new(svc_file, 0);
+    if svc_text.strip_prefix(INIT_SERVICES_HEADER) == Some(DEFAULT_SERVICES) {
+        let d = Diagnostic::warning(
+            svc_file,
+            Pos::new(1, 1),
+            "init-placeholder",
+            "these are the example services `incsite init` wrote: the status page lists them",
+        )
+        .with_hint("list your own services (and delete this first line)");
+        ctx.push(d);
+    }
     let services = parse_services(&mut ctx, svc_text);
     diags.append(&mut ctx.diags);
 
@@ -175,8 +189,12 @@ fn load<'t>(ctx: &mut Ctx, text: &'t str) -> Option<yaml::Node<'t>> {
         }
         Ok(root) => root,
         Err(e) => {
-            let pos = Pos::new(e.line, e.col);
-            ctx.push(Diagnostic::error(&ctx.file.clone(), pos, "yaml", format!("invalid YAML: {}", e.message)));
+            let x = yaml::explain(&e, text);
+            let d = Diagnostic::error(&ctx.file.clone(), Pos::new(x.line, x.col), "yaml", x.message);
+            ctx.push(match x.hint {
+                Some(hint) => d.with_hint(hint),
+                None => d,
+            });
             None
         }
     }
@@ -322,6 +340,36 @@ fn parse_services(ctx: &mut Ctx, text: &str) -> Vec<Service> {
         }
     }
     out
+}
+
+/// The reference errors that only follow from a broken schema file, by that file and code.
+const FOLLOW_ONS: [(&str, &str); 3] = [
+    ("schema/services.yaml", "unknown-service"),
+    ("schema/severities.yaml", "unknown-severity"),
+    ("schema/roles.yaml", "unknown-role"),
+];
+
+/// One clear error for a broken policy file instead of a cascade: while a schema file has errors
+/// and defines nothing (empty, not YAML, its list misspelt), the references to what it would
+/// define (`unknown-service` for services.yaml, …) are not reported elsewhere — they would repeat
+/// its error once per record — and its first error says how many were left out.
+pub fn drop_follow_ons(policy: &Policy, diags: &mut Vec<Diagnostic>) {
+    let is_error = |d: &Diagnostic| d.level == crate::diag::Level::Error;
+    let empty = [policy.services.is_empty(), policy.severities.is_empty(), policy.roles.is_empty()];
+    for ((file, code), empty) in FOLLOW_ONS.into_iter().zip(empty) {
+        if !empty || !diags.iter().any(|d| d.file == file && is_error(d)) {
+            continue;
+        }
+        let before = diags.len();
+        diags.retain(|d| d.code != code || d.file == file);
+        let dropped = before - diags.len();
+        if let Some(first) = diags.iter_mut().find(|d| d.file == file && is_error(d)).filter(|_| dropped > 0) {
+            first.message.push_str(&format!(
+                " ({dropped} `{code}` error{} elsewhere left out until this file is fixed)",
+                if dropped == 1 { "" } else { "s" }
+            ));
+        }
+    }
 }
 
 /// `incident_commander` → `Incident Commander`.

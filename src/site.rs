@@ -102,6 +102,7 @@ fn content_files(
     root: &Root,
     folder: &str,
     recursive: bool,
+    ignored: &mut Vec<String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Vec<(String, PathBuf)>> {
     let dir = root.path.join("content").join(folder);
@@ -111,11 +112,17 @@ fn content_files(
         diagnostics.push(refused(&rel, &Refusal::Outside(target)));
         return Ok(Vec::new());
     }
-    markdown_files(&root.path, &dir, recursive)
+    markdown_files(&root.path, &dir, recursive, ignored)
 }
 
 /// The Markdown files under `dir`, as (path relative to root with `/`, absolute path), sorted.
-fn markdown_files(root: &Path, dir: &Path, recursive: bool) -> Result<Vec<(String, PathBuf)>> {
+/// `.markdown` files, which are not read, are added to `ignored`.
+fn markdown_files(
+    root: &Path,
+    dir: &Path,
+    recursive: bool,
+    ignored: &mut Vec<String>,
+) -> Result<Vec<(String, PathBuf)>> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return Ok(out);
@@ -127,6 +134,9 @@ fn markdown_files(root: &Path, dir: &Path, recursive: bool) -> Result<Vec<(Strin
         // Symlinks are listed too, and resolved when read (`Root::read` refuses one that leads
         // out of the site); folders behind symlinks are not walked.
         if entry.file_type().is_dir() || !name.ends_with(".md") || name.starts_with('.') {
+            if !entry.file_type().is_dir() && name.ends_with(".markdown") && !name.starts_with('.') {
+                ignored.push(crate::ignored::relative(root, entry.path()));
+            }
             continue;
         }
         let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
@@ -198,7 +208,8 @@ pub fn load(root: &Path, now: DateTime<Utc>) -> Result<Site> {
     });
     diagnostics.append(&mut d);
 
-    let incident_files = content_files(&safe, "incidents", true, &mut diagnostics)?;
+    let mut ignored = Vec::new();
+    let incident_files = content_files(&safe, "incidents", true, &mut ignored, &mut diagnostics)?;
     let parsed: Vec<(Option<Record>, Vec<Diagnostic>)> = incident_files
         .par_iter()
         .with_max_len(crate::PAR_JOB)
@@ -216,7 +227,9 @@ pub fn load(root: &Path, now: DateTime<Utc>) -> Result<Site> {
         diagnostics.append(&mut d);
     }
 
-    let runbook_files = content_files(&safe, "runbooks", false, &mut diagnostics)?;
+    let runbook_files = content_files(&safe, "runbooks", false, &mut ignored, &mut diagnostics)?;
+    ignored.extend(crate::ignored::elsewhere(root)?);
+    diagnostics.extend(ignored.iter().map(|path| crate::ignored::warning(path)));
     let mut runbooks = Vec::new();
     for (rel, _) in runbook_files {
         let Some(bytes) = read_site_file(&safe, &rel, files::MAX_RECORD, &mut diagnostics)? else { continue };
@@ -232,6 +245,7 @@ pub fn load(root: &Path, now: DateTime<Utc>) -> Result<Site> {
         runbooks: &runbooks,
         now,
     }));
+    schema::drop_follow_ons(&policy, &mut diagnostics);
     diag::sort(&mut diagnostics);
     Ok(Site { root: root.to_path_buf(), config, policy, records, runbooks, diagnostics, notes, history: None })
 }
@@ -301,9 +315,29 @@ fn public_history(
 pub struct ViewCache {
     /// The rules the copies were made by.
     rules: Option<redact::Rules>,
+    /// The public history last made, and what it was made from.
+    history: Option<(HistoryKey, Option<Arc<History>>)>,
     /// Record as loaded → its public copy (the loaded one is held, so its address stays its own).
     /// Keyed by address, which stays the loaded record's own while the Arc beside it holds it.
     copies: HashMap<usize, (Arc<Record>, Arc<Record>)>,
+}
+
+/// What a public history is made from, besides the rules: the history itself (held, and
+/// compared by address) and the files the view shows.
+#[derive(Debug)]
+struct HistoryKey {
+    history: Option<Arc<History>>,
+    paths: Vec<String>,
+}
+
+impl PartialEq for HistoryKey {
+    fn eq(&self, other: &Self) -> bool {
+        let same = match (&self.history, &other.history) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        same && self.paths == other.paths
+    }
 }
 
 impl ViewCache {
@@ -336,7 +370,17 @@ impl ViewCache {
                         copy
                     })
                     .collect();
-                let history = public_history(site.history.as_deref(), &records, &site.runbooks, &rules);
+                // The public history depends on the history, the rules and which files are shown:
+                // made again only when one of them changed (not on every save in `serve`).
+                let key = HistoryKey {
+                    history: site.history.clone(),
+                    paths: records.iter().map(|r| r.path.clone()).collect(),
+                };
+                let history = match self.history.take() {
+                    Some((k, h)) if k == key && self.rules.as_ref() == Some(&rules) => h,
+                    _ => public_history(site.history.as_deref(), &records, &site.runbooks, &rules),
+                };
+                self.history = Some((key, history.clone()));
                 self.copies = copies;
                 self.rules = Some(rules);
                 (records, history)
@@ -397,14 +441,37 @@ mod tests {
         assert_eq!(paths, ["a/b/c.md", "a/b.md", "a/x.md", "a-b.md", "a.md", "ab/c.md"]);
     }
 
-    /// Every field of every record, for comparing views.
+    /// Every field of every record, and the history, for comparing views.
     fn records(v: &View) -> String {
-        format!("{:?}", v.records)
+        let history = v.history.as_ref().map(|h| {
+            let mut paths: Vec<_> = h.by_path.iter().collect();
+            paths.sort_by(|a, b| a.0.cmp(b.0));
+            format!("{paths:?} {:?}", h.head)
+        });
+        format!("{:?} {history:?}", v.records)
+    }
+
+    /// A history in which every record file has one commit, the first also touching a private one.
+    fn history_of(site: &Site) -> Arc<History> {
+        let commit = |id: &str, private: bool| crate::git::Commit {
+            id: id.into(),
+            short_id: id.into(),
+            author: Some("Ann".into()),
+            date: DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap(),
+            summary: Some(format!("message {id}")),
+            private,
+        };
+        let mut h = History::default();
+        for (i, r) in site.records.iter().enumerate() {
+            h.by_path.insert(r.path.clone(), vec![commit(&format!("c{i}"), i == 0)]);
+        }
+        Arc::new(h)
     }
 
     #[test]
     fn a_cached_view_copies_only_changed_records_and_equals_a_fresh_one() {
         let mut site = demo();
+        site.history = Some(history_of(&site));
         let mut cache = ViewCache::default();
         let first = cache.view(&site, Audience::Public);
         // An edited record: a new Arc, as serve's reload makes.
@@ -421,9 +488,13 @@ mod tests {
         let j = site.records.iter().position(|r| r.is_public() && r.is_incident()).unwrap();
         let mut private = (*site.records[j]).clone();
         private.visibility = crate::record::Visibility::Private;
+        let private_path = private.path.clone();
         site.records[j] = Arc::new(private);
         let third = cache.view(&site, Audience::Public);
         assert_eq!(records(&third), records(&site.view(Audience::Public)));
+        assert!(records(&second).contains(&private_path), "the second view showed the record");
+        assert!(!records(&third).contains(&private_path), "the third shows neither it nor its history");
+        assert!(!records(&third).contains("message c0"), "a commit marked private shows no message");
         assert_eq!(third.records.len(), second.records.len() - 1);
         assert_eq!(records(&site.clone().into_view(Audience::Public)), records(&third), "into_view filters alike");
         assert_eq!(records(&site.clone().into_view(Audience::Internal)), records(&site.view(Audience::Internal)));

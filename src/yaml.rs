@@ -4,7 +4,10 @@
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use std::borrow::Cow;
 
+mod explain;
 mod simple;
+
+pub use explain::{explain, Explained};
 
 /// The most nested a document may be.
 pub const MAX_DEPTH: usize = 64;

@@ -9,9 +9,9 @@
 //! is skipped and passes.
 //!
 //! How: the pages are served over HTTP from a copy of the output by a small server in this test.
-//! The copy of each page under test loads one test-only external script (`__probe.js`: the
-//! site itself has no script) that writes `scrollWidth:innerWidth` into the title once the page
-//! has loaded. Each page is shown in an iframe of the exact width (headless windows are at least
+//! The copy of each page under test loads one test-only external script (`__probe.js`; the
+//! site's own is `static/live.js`) that writes `scrollWidth:innerWidth:<what live.js did>` into
+//! the title once the page has loaded. Each page is shown in an iframe of the exact width (headless windows are at least
 //! 500 px wide), and the wrapper's title, which the probe also sets, is read back from
 //! `--dump-dom`. Console messages come from `--enable-logging=stderr`.
 
@@ -31,8 +31,27 @@ const PAGES: [(&str, &str); 3] =
 const WIDTHS: [u32; 2] = [1280, 375];
 const HEIGHT: u32 = 1400;
 
-const PROBE: &str = r#"window.addEventListener("load", function () {
-  var result = "probe:" + document.documentElement.scrollWidth + ":" + window.innerWidth;
+/// Also checks what the site's own script (`static/live.js`) did by the browser's clock: the
+/// "may be out of date" note shown exactly when the build is more than an hour old, and each
+/// maintenance window's badge in the phase the clock says. "ok", or what is wrong.
+const PROBE: &str = r#"function live() {
+  var now = Date.now();
+  var built = document.querySelector("time[data-built]");
+  if (!built) return "no-built-time";
+  var old = now - Date.parse(built.getAttribute("datetime")) > 3600e3;
+  if (old !== !!document.getElementById("incsite-stale")) return "stale-note-wrong";
+  var ws = document.querySelectorAll("[data-window-from]");
+  for (var i = 0; i < ws.length; i++) {
+    var from = Date.parse(ws[i].getAttribute("data-window-from"));
+    var until = Date.parse(ws[i].getAttribute("data-window-until"));
+    var want = now < from ? "Scheduled" : now < until ? "In progress" : "Completed";
+    var badge = ws[i].querySelector("[data-built-as]");
+    if (!badge || badge.textContent !== want) return "window-badge-not-" + want.replace(" ", "-");
+  }
+  return "ok";
+}
+window.addEventListener("load", function () {
+  var result = "probe:" + document.documentElement.scrollWidth + ":" + window.innerWidth + ":" + live();
   document.title = result;
   if (window.parent !== window) { window.parent.document.title = result; }
 });
@@ -205,7 +224,13 @@ fn pages_load_cleanly_at_desktop_and_phone_widths() {
     for (name, path) in PAGES {
         let page = out.join(path);
         let html = std::fs::read_to_string(&page).unwrap();
-        assert!(!html.contains("<script"), "{path}: the site itself has no script");
+        // The site's one script is its own, from its own origin.
+        let scripts: Vec<&str> =
+            html.match_indices("<script").map(|(i, _)| &html[i..i + 60.min(html.len() - i)]).collect();
+        assert!(
+            scripts.len() == 1 && scripts[0].contains("static/live.js\" defer>"),
+            "{path}: only the site's own script: {scripts:?}"
+        );
         std::fs::write(&page, with_probe(&html, path)).unwrap();
         for width in WIDTHS {
             std::fs::write(
@@ -235,7 +260,11 @@ fn pages_load_cleanly_at_desktop_and_phone_widths() {
             }
             match run.title.as_deref().and_then(|t| t.strip_prefix("probe:")) {
                 Some(probe) => {
-                    let (scroll, inner) = probe.split_once(':').unwrap();
+                    let mut parts = probe.split(':');
+                    let (scroll, inner, live) = (parts.next().unwrap(), parts.next().unwrap(), parts.next());
+                    if live != Some("ok") {
+                        problems.push(format!("{path} at {width} px: live.js: {live:?}"));
+                    }
                     let (scroll, inner): (u32, u32) = (scroll.parse().unwrap(), inner.parse().unwrap());
                     assert_eq!(inner, width, "{path}: the frame is {width} px wide");
                     if scroll > inner {

@@ -189,10 +189,13 @@ fn init_makes_a_site_that_checks_cleanly() {
     let workflow = std::fs::read_to_string(root.join(".github/workflows/incsite.yml")).unwrap();
     assert!(incsite::yaml::parse(&workflow).is_ok(), "the workflow is YAML");
     assert!(workflow.contains("incsite check --format github") && workflow.contains("upload-pages-artifact"));
-    // Clean: no error and no warning, not even a note about missing schema files.
-    let out = incsite().current_dir(root).args(["check", "--strict", "--now", NOW]).output().unwrap();
+    // Clean but for the placeholders to replace (tests/init_ci.rs): no error, no other warning,
+    // not even a note about missing schema files.
+    let out = incsite().current_dir(root).args(["check", "--format", "json", "--now", NOW]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    assert!(stdout(&out).contains("no problems"), "{}", stdout(&out));
+    let found: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(found.len(), 3, "{found:#?}");
+    assert!(found.iter().all(|d| d["code"] == "init-placeholder"), "{found:#?}");
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
     // The example also validates against the schema of the site it is in.
     let schema = schema_for(&[], root);
@@ -239,9 +242,13 @@ fn init_into_an_existing_repository_keeps_its_records() {
 fn new_record(root: &Path, args: &[&str]) -> PathBuf {
     let out = incsite().current_dir(root).arg("new").args(args).args(["--now", NOW]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let printed = stdout(&out).trim().to_string();
-    let path = PathBuf::from(&printed);
+    let printed = stdout(&out);
+    let lines: Vec<&str> = printed.lines().collect();
+    let [path, id] = lines.as_slice() else { panic!("prints the path, then the id: {printed}") };
+    let path = PathBuf::from(path);
     assert!(path.is_file(), "prints the path it wrote: {printed}");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(id.starts_with("INC-") && text.contains(&format!("\nid: {id} ")), "prints the id it wrote: {printed}");
     path
 }
 

@@ -310,15 +310,21 @@ fn a_duplicate_key_under_extra_is_an_error_at_any_depth() {
     assert_eq!(dups, 2, "{stdout}");
 }
 
-#[cfg(unix)]
-#[test]
-fn a_build_removes_what_killed_builds_left_and_swaps_in_one_step() {
+/// A site with one record in `<tmp>/site`, built once into `<tmp>/public`.
+fn built_once() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("site");
     empty_site(&root, "");
     write(&root, "content/incidents/a.md", &incident("INC-1", "public", "One"));
     let out = dir.path().join("public");
     assert!(build(&root, &out, &[]).status.success());
+    (dir, root, out)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_build_removes_what_killed_builds_left_and_swaps_in_one_step() {
+    let (dir, root, out) = built_once();
 
     // A build killed with SIGKILL in the middle of writing leaves its temporary folder.
     for i in 0..300 {
@@ -358,12 +364,7 @@ fn a_build_removes_what_killed_builds_left_and_swaps_in_one_step() {
 #[cfg(unix)]
 #[test]
 fn the_swap_never_leaves_the_output_missing() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    empty_site(&root, "");
-    write(&root, "content/incidents/a.md", &incident("INC-1", "public", "One"));
-    let out = dir.path().join("public");
-    assert!(build(&root, &out, &[]).status.success());
+    let (_dir, root, out) = built_once();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let watcher = {
         let (stop, index) = (stop.clone(), out.join("index.html"));

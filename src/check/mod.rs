@@ -11,13 +11,14 @@
 //! `too-few-in-role`, `missing-section`, `facilitator-held-role`.
 //! Warnings (the time-dependent ones measure against [`Input::now`]): `late-acknowledgement`,
 //! `update-gap`, `postmortem-late`, `action-overdue`, `done-without-date`, `exclusive-role`,
-//! `handoff-not-in-roles`.
+//! `handoff-not-in-roles`, `init-placeholder`, `future-time`.
 
 mod actions;
 mod headings;
 mod postmortem;
 mod refs;
 mod roles;
+mod service;
 mod timeline;
 
 use crate::config::Config;
@@ -28,6 +29,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use foldhash::{HashMap, HashMapExt, HashSet};
 use rayon::prelude::*;
 use std::sync::Arc;
+
+pub(crate) use roles::is_placeholder;
 
 /// Everything a rule may look at.
 pub struct Input<'a> {
@@ -122,10 +125,11 @@ const TIMELESS: &[Rule] = &[
     actions::duplicate_ids,
     actions::done_without_date,
     roles::placeholders,
+    service::example_record,
 ];
 
 /// The per-record rules that measure against [`Input::now`].
-const TIMELY: &[Rule] = &[timeline::update_gaps, postmortem::late, actions::overdue];
+const TIMELY: &[Rule] = &[timeline::update_gaps, postmortem::late, actions::overdue, service::future_times];
 
 /// The time-independent rules' findings per record, kept between runs by `serve`, so that after
 /// a save only the saved record is looked at by them again.
@@ -193,7 +197,7 @@ fn role_names<'a>(input: &'a Input<'a>) -> HashMap<&'a str, Option<&'a Role>> {
 
 /// Whether two names are the same person: case and spacing do not matter ("alice  Chen" is
 /// "Alice Chen"). Compared without allocating: the rules compare names often.
-fn same_person(a: &str, b: &str) -> bool {
+pub(crate) fn same_person(a: &str, b: &str) -> bool {
     let (mut x, mut y) = (a.split_whitespace(), b.split_whitespace());
     loop {
         match (x.next(), y.next()) {

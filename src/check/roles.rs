@@ -167,7 +167,7 @@ pub(super) fn placeholders(_: &Index, record: &Record, out: &mut Vec<Diagnostic>
 }
 
 /// `TBD`, `TBD (…)`, `tbd`, `TODO`, `?`.
-fn is_placeholder(name: &str) -> bool {
+pub(crate) fn is_placeholder(name: &str) -> bool {
     let word = name.trim().split([' ', '(']).next().unwrap_or("").to_ascii_lowercase();
     matches!(word.as_str(), "tbd" | "todo" | "?" | "tba")
 }

@@ -23,6 +23,10 @@ pub struct Args {
     /// The absolute URL the site is published at (overrides base_url in incsite.toml).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Emergency publish: build without every record and runbook that has errors (each named on
+    /// stderr) instead of refusing to build. Errors in the settings or policies still stop it.
+    #[arg(long)]
+    pub skip_invalid: bool,
 }
 
 /// Builds the site; returns the exit status (0 built, 1 the records have errors). The last thing
@@ -43,7 +47,28 @@ pub fn run(root: &Path, args: &Args) -> Result<u8> {
         (site, history.join().unwrap_or_else(|_| Err("the history walk failed".into())))
     });
     drop(spinner);
-    let site = site?;
+    let mut site = site?;
+    if site.has_errors() && args.skip_invalid {
+        match crate::salvage::without_invalid(&mut site, now) {
+            Ok(left_out) => {
+                for (file, first) in &left_out.files {
+                    eprintln!("left out {file}: line {}: {}", first.line, first.message);
+                }
+                let n = left_out.files.len();
+                eprintln!(
+                    "warning: --skip-invalid: {n} file{} with errors left out of this build (`incsite check` lists every error)",
+                    if n == 1 { "" } else { "s" }
+                );
+            }
+            Err(errors) => {
+                for d in &errors {
+                    eprintln!("{}", crate::diag::human(d, None, false));
+                }
+                eprintln!("error: not building: these errors are not in a record that --skip-invalid can leave out");
+                return Ok(1);
+            }
+        }
+    }
     if site.has_errors() {
         check::print(&site, Format::Human)?;
         eprintln!("error: not building: fix the errors above first (the previous output is untouched)");
@@ -63,10 +88,10 @@ pub fn run(root: &Path, args: &Args) -> Result<u8> {
             None
         }
     };
-    let mut site = site;
     site.history = history.map(std::sync::Arc::new);
     let mut view = site.into_view(args.audience);
-    if let Some(url) = &args.base_url {
+    // An empty --base-url (an unset CI variable) keeps the settings' one.
+    if let Some(url) = args.base_url.as_ref().filter(|u| !u.is_empty()) {
         view.config.base_url = url.trim_end_matches('/').to_string();
     }
     let opts = Options { now, base_url: view.config.base_url.clone(), live_reload: false, theme_dir };

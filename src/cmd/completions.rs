@@ -21,8 +21,10 @@ pub fn run(command: &mut clap::Command, args: &Args) -> Result<u8> {
     let mut script = Vec::new();
     let name = command.get_name().to_string();
     clap_complete::generate(args.shell, command, name, &mut script);
+    let mut script = String::from_utf8_lossy(&script).into_owned();
+    super::live::completion_extras(args.shell, &mut script);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    super::check::ignore_broken_pipe(out.write_all(&script))?;
+    super::check::ignore_broken_pipe(out.write_all(script.as_bytes()))?;
     Ok(0)
 }

@@ -32,6 +32,10 @@ pub struct Args {
     /// The time both status pages are computed at (RFC 3339); default: SOURCE_DATE_EPOCH or now.
     #[arg(long)]
     pub now: Option<String>,
+    /// Whose view of the records to compare: `internal` (everything, for the repository's own
+    /// readers) or `public` (only what the public site shows: for a comment anyone can read).
+    #[arg(long, value_enum, default_value_t = Audience::Internal)]
+    pub audience: Audience,
 }
 
 /// What changed between two versions of a site.
@@ -67,9 +71,12 @@ pub struct Entry {
     pub changes: Vec<FieldChange>,
 }
 
+/// One public change: `field` is `status`, `severity`, `title`, `summary`, `visibility`,
+/// `impact`, `window`, `timeline` (an entry the public sees, added, changed or removed) or
+/// `action item: <title>` (its status); `from` is `None` for what was added, `to` for what went.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldChange {
-    pub field: &'static str,
+    pub field: String,
     pub from: Option<String>,
     pub to: Option<String>,
 }
@@ -105,7 +112,10 @@ pub fn run(root: &Path, args: &Args) -> Result<u8> {
     base.extract(scratch.path())?;
     let before = site::load(scratch.path(), now)?;
     let after = site::load(root, now)?;
-    let mut report = compare(&before, &after, now);
+    let mut report = compare(&before, &after, now, args.audience);
+    // The errors `check --base` finds: the records' own and the base rules' (history kept).
+    let kept = crate::git::base::check(&after, &args.base)?;
+    report.errors += kept.iter().filter(|d| d.level == crate::diag::Level::Error).count();
     report.base = args.base.clone();
     report.base_commit = base.commit.to_string();
     let text = match args.format {
@@ -117,11 +127,12 @@ pub fn run(root: &Path, args: &Args) -> Result<u8> {
     Ok(0)
 }
 
-/// Compares two loads of a site (`base` and `base_commit` are left empty for the caller).
-pub fn compare(before: &Site, after: &Site, now: DateTime<Utc>) -> Report {
+/// Compares two loads of a site as `audience` sees them (`base` and `base_commit` are left
+/// empty for the caller).
+pub fn compare(before: &Site, after: &Site, now: DateTime<Utc>, audience: Audience) -> Report {
     let index = |site: &Site| -> BTreeMap<String, Record> {
         let mut map = BTreeMap::new();
-        for r in &site.records {
+        for r in &site.view(audience).records {
             // The first of a duplicated id wins, as everywhere else; `check` reports the duplicate.
             map.entry(r.id.value.clone()).or_insert_with(|| (**r).clone());
         }
@@ -134,16 +145,7 @@ pub fn compare(before: &Site, after: &Site, now: DateTime<Utc>) -> Report {
             opened.push(entry(now_record, Vec::new()));
             continue;
         };
-        let status = |r: &Record| r.status.as_ref().map(|s| s.value.as_str().to_string());
-        let severity = |r: &Record| r.severity.as_ref().map(|s| s.value.clone());
-        let mut changes = Vec::new();
-        for (field, from, to) in
-            [("status", status(was), status(now_record)), ("severity", severity(was), severity(now_record))]
-        {
-            if from != to {
-                changes.push(FieldChange { field, from, to });
-            }
-        }
+        let changes = super::diff_changes::changes(was, now_record);
         if changes.is_empty() {
             continue;
         }
@@ -221,7 +223,7 @@ fn status_change(before: &Site, after: &Site, now: DateTime<Utc>) -> StatusChang
 pub fn markdown(r: &Report) -> String {
     let mut out = String::new();
     let short: String = r.base_commit.chars().take(7).collect();
-    let _ = writeln!(out, "### incsite: incident changes against `{}` ({short})\n", md(&r.base));
+    let _ = writeln!(out, "### incsite: incident changes against {} ({short})\n", code(&r.base));
     if r.errors > 0 {
         let _ = writeln!(
             out,
@@ -244,11 +246,12 @@ pub fn markdown(r: &Report) -> String {
             if e.kind == Kind::Maintenance {
                 facts.push("maintenance".into());
             }
+            let inline = |c: &&FieldChange| matches!(c.field.as_str(), "status" | "severity" | "visibility");
             if e.changes.is_empty() {
                 facts.extend(e.severity.as_deref().map(md));
                 facts.extend(e.status.map(|s| s.label().to_lowercase()));
             } else {
-                for c in &e.changes {
+                for c in e.changes.iter().filter(inline) {
                     let show = |v: &Option<String>| v.as_deref().map(md).unwrap_or_else(|| "none".into());
                     facts.push(format!("{}: {} → {}", c.field, show(&c.from), show(&c.to)));
                 }
@@ -257,6 +260,16 @@ pub fn markdown(r: &Report) -> String {
                 facts.push("private".into());
             }
             let _ = writeln!(out, "- `{}` {} — {}", e.id, md(&e.title), facts.join(", "));
+            for c in e.changes.iter().filter(|c| !inline(c)) {
+                let quote = |v: &str| format!("“{}”", md(v));
+                let line = match (&c.from, &c.to) {
+                    (None, Some(to)) => format!("{} added: {}", md(&c.field), quote(to)),
+                    (Some(from), None) => format!("{} removed: {}", md(&c.field), quote(from)),
+                    (Some(from), Some(to)) => format!("{}: {} → {}", md(&c.field), quote(from), quote(to)),
+                    (None, None) => continue,
+                };
+                let _ = writeln!(out, "  - {line}");
+            }
         }
         out.push('\n');
     }
@@ -286,6 +299,16 @@ pub fn markdown(r: &Report) -> String {
     out
 }
 
+/// Text as inline code, exactly as written (`HEAD~1`, not `HEAD\~1`): no escaping applies inside
+/// a code span, which takes a longer fence when the text holds backticks.
+fn code(text: &str) -> String {
+    let text = text.replace(['\n', '\r'], " ");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if longest > 0 || text.starts_with(' ') { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
 /// Text safe inside Markdown (and the HTML GitHub allows in it).
 fn md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -312,5 +335,12 @@ mod tests {
     #[test]
     fn markdown_text_is_escaped() {
         assert_eq!(md("a|b <img> *x*"), "a\\|b &lt;img&gt; \\*x\\*");
+    }
+
+    #[test]
+    fn revisions_are_code_as_written() {
+        assert_eq!(code("HEAD~1"), "`HEAD~1`");
+        assert_eq!(code("origin/main_x"), "`origin/main_x`");
+        assert_eq!(code("a`b"), "`` a`b ``");
     }
 }

@@ -1,6 +1,6 @@
 //! `incsite init`: scaffolds a site repository — settings, the default policies, an example
-//! incident and runbook that pass `incsite check`, and a GitHub Actions workflow — without ever
-//! replacing a file that is already there.
+//! incident and runbook that pass `incsite check`, and a CI workflow (GitHub Actions or GitLab CI)
+//! that works as written — without ever replacing a file that is already there.
 
 use crate::{config, schema};
 use anyhow::{bail, Context, Result};
@@ -12,8 +12,8 @@ const SETTINGS: &str = include_str!("init/incsite.toml");
 const INCIDENT: &str = include_str!("init/incident.md");
 const RUNBOOK: &str = include_str!("init/runbook.md");
 const WORKFLOW: &str = include_str!("init/workflow.yml");
+const GITLAB_CI: &str = include_str!("init/gitlab-ci.yml");
 const GITIGNORE: &str = include_str!("init/gitignore");
-const SERVICES_HEADER: &str = "# Example services: replace them with yours. Incidents name them under `impact`.\n";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
@@ -23,8 +23,16 @@ Creates, in DIR:
     services.yaml
   content/incidents/<year>/<date>-….md   an example incident (only when there are no records yet)
   content/runbooks/rollback-a-deploy.md  an example runbook
-  .github/workflows/incsite.yml          checks pull requests; builds and publishes to GitHub Pages
+  .github/workflows/incsite.yml          checks pull requests and comments what they change; builds
+                                         and publishes to GitHub Pages on main and every 10 minutes
+    (or .gitlab-ci.yml with --ci gitlab)
   .gitignore                             ignores the built site, /public
+
+Inside a git work tree, the CI file goes to the root of the repository (where GitHub and GitLab
+look for it), set to run in DIR. The workflow installs the incsite version that wrote it.
+
+The example incident (`extra: {example: true}`) and `base_url = \"https://status.example.com\"`
+are placeholders: `incsite check` warns (`init-placeholder`) while they are still there.
 
 A file that already exists is never touched: it is skipped and listed as such, and the rest is
 created. So running init again, or in an existing repository, only adds what is missing.")]
@@ -35,6 +43,58 @@ pub struct Args {
     /// The time the example incident is dated from (RFC 3339); default: now.
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
+    /// Which CI the workflow is for.
+    #[arg(long, value_enum, default_value_t = Ci::Github)]
+    pub ci: Ci,
+}
+
+/// The CI services `init` writes a workflow for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Ci {
+    /// `.github/workflows/incsite.yml`: GitHub Actions and GitHub Pages
+    Github,
+    /// `.gitlab-ci.yml`: GitLab CI and GitLab Pages
+    Gitlab,
+}
+
+/// Where the site sits in its git repository, for the CI file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    /// The site folder relative to the repository's work tree, `/`-separated, empty at its root.
+    pub folder: String,
+    /// The branch the site is published from.
+    pub branch: String,
+    /// Whether the site is in a git work tree at all.
+    pub in_git: bool,
+}
+
+impl Placement {
+    /// A site at the root of a repository whose default branch is `main`.
+    pub fn root() -> Placement {
+        Placement { folder: String::new(), branch: "main".into(), in_git: false }
+    }
+
+    /// Where `dir` is in the git work tree that holds it (if one does).
+    pub fn find(dir: &Path) -> Placement {
+        let Ok(site) = crate::git::SiteRepo::discover(dir) else { return Placement::root() };
+        let branch = site
+            .repo
+            .find_reference("HEAD")
+            .ok()
+            .and_then(|head| head.symbolic_target().ok().flatten().map(str::to_string))
+            .and_then(|target| target.strip_prefix("refs/heads/").map(str::to_string))
+            .filter(|b| !b.is_empty())
+            .unwrap_or_else(|| "main".into());
+        Placement { folder: site.prefix.trim_end_matches('/').to_string(), branch, in_git: true }
+    }
+
+    /// The path from the site folder up to the repository's root (`../../` for `a/b`).
+    fn up(&self) -> String {
+        if self.folder.is_empty() {
+            return String::new();
+        }
+        "../".repeat(self.folder.split('/').count())
+    }
 }
 
 /// One file to create: its path relative to the site root, and its text.
@@ -59,7 +119,8 @@ pub fn run(root: Option<&Path>, args: &Args) -> Result<u8> {
     }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let has_records = has_markdown(&dir.join("content").join("incidents"));
-    let plan = plan(&site_title(dir), now, has_records);
+    let placement = Placement::find(dir);
+    let plan = plan(&site_title(dir), now, has_records, args.ci, &placement);
 
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -83,11 +144,68 @@ pub fn run(root: Option<&Path>, args: &Args) -> Result<u8> {
     } else {
         writeln!(out, "Made an incsite site. Next: {shown}incsite check && incsite serve")?;
     }
+    for line in advice(args.ci, &placement) {
+        writeln!(out, "{line}")?;
+    }
     Ok(0)
 }
 
+/// What to do once for the CI file to run, and where it must be.
+fn advice(ci: Ci, placement: &Placement) -> Vec<String> {
+    let mut out = Vec::new();
+    let file = ci_file(ci);
+    if !placement.in_git {
+        out.push(format!(
+            "The site is not in a git repository yet: `git init` it here, so that {file} is at the root of the \
+             repository (if this folder becomes a sub-folder of another repository, move {file} to that \
+             repository's root and run init there again for the paths in it)."
+        ));
+    } else if !placement.folder.is_empty() {
+        out.push(format!("{file} is at the root of the repository, set to run in `{}`.", placement.folder));
+    }
+    match ci {
+        Ci::Github => out.push(
+            "Before the first run: Settings → Pages → Source: \"GitHub Actions\". Then set base_url in \
+             incsite.toml and delete the example incident."
+                .into(),
+        ),
+        Ci::Gitlab => out.push(
+            "Add a pipeline schedule (`*/10 * * * *`) so the site follows the clock (see the comment in \
+             .gitlab-ci.yml). Then set base_url in incsite.toml and delete the example incident."
+                .into(),
+        ),
+    }
+    out
+}
+
+/// The CI file's path relative to the repository root.
+fn ci_file(ci: Ci) -> &'static str {
+    match ci {
+        Ci::Github => ".github/workflows/incsite.yml",
+        Ci::Gitlab => ".gitlab-ci.yml",
+    }
+}
+
+/// The CI file's text for a site at `placement`, pinned to this incsite's version.
+pub fn ci_text(ci: Ci, placement: &Placement) -> String {
+    let dir = if placement.folder.is_empty() { ".".to_string() } else { placement.folder.clone() };
+    let public = if placement.folder.is_empty() { "public/".to_string() } else { format!("{dir}/public/") };
+    // JSON strings are YAML double-quoted scalars: any folder or branch name is quoted safely.
+    let quote = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\".\"".into());
+    let template = match ci {
+        Ci::Github => WORKFLOW,
+        Ci::Gitlab => GITLAB_CI,
+    };
+    template
+        .replace("@VERSION@", env!("CARGO_PKG_VERSION"))
+        .replace("[@BRANCH@]", &format!("[{}]", quote(&placement.branch)))
+        .replace("@BRANCH@", &placement.branch)
+        .replace("@DIR@", &quote(&dir))
+        .replace("@PUBLIC@", &quote(&public))
+}
+
 /// Every file `init` makes, in the order it reports them.
-pub fn plan(title: &str, now: DateTime<Utc>, has_records: bool) -> Vec<Planned> {
+pub fn plan(title: &str, now: DateTime<Utc>, has_records: bool, ci: Ci, placement: &Placement) -> Vec<Planned> {
     let start = (now - Duration::days(14)).date_naive().and_time(NaiveTime::from_hms_opt(13, 5, 0).unwrap_or_default());
     let start = start.and_utc();
     let file = |path: String, text: String| Planned { path, text, skip: None };
@@ -100,10 +218,10 @@ pub fn plan(title: &str, now: DateTime<Utc>, has_records: bool) -> Vec<Planned> 
         file(config::FILE.to_string(), SETTINGS.replace("@TITLE@", &title.replace('"', "'"))),
         file("schema/severities.yaml".into(), schema::DEFAULT_SEVERITIES.into()),
         file("schema/roles.yaml".into(), schema::DEFAULT_ROLES.into()),
-        file("schema/services.yaml".into(), format!("{SERVICES_HEADER}{}", schema::DEFAULT_SERVICES)),
+        file("schema/services.yaml".into(), format!("{}{}", schema::INIT_SERVICES_HEADER, schema::DEFAULT_SERVICES)),
         incident,
         file("content/runbooks/rollback-a-deploy.md".into(), RUNBOOK.into()),
-        file(".github/workflows/incsite.yml".into(), WORKFLOW.into()),
+        file(format!("{}{}", placement.up(), ci_file(ci)), ci_text(ci, placement)),
         file(".gitignore".into(), GITIGNORE.into()),
     ]
 }
@@ -211,7 +329,7 @@ mod tests {
     #[test]
     fn the_example_incident_parses_cleanly() {
         let now = DateTime::parse_from_rfc3339("2026-03-15T10:00:00Z").unwrap().to_utc();
-        let plan = plan("X Status", now, false);
+        let plan = plan("X Status", now, false, Ci::Github, &Placement::root());
         let incident = plan.iter().find(|p| p.path.starts_with("content/incidents/")).unwrap();
         assert_eq!(incident.path, "content/incidents/2026/2026-03-01-slow-order-listings.md");
         let (record, diags) = crate::record::parse(&incident.path, incident.text.as_bytes());

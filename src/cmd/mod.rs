@@ -4,12 +4,15 @@ pub mod build;
 pub mod check;
 pub mod completions;
 pub mod diff;
+pub mod diff_changes;
 pub mod init;
+pub mod live;
 pub mod new;
 pub mod notify;
 pub mod report;
 pub mod schema;
 pub mod serve;
+pub mod status;
 
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};

@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-Writes content/incidents/<year>/<date>-<slug>.md and prints its path. An existing file is never
+Writes content/incidents/<year>/<date>-<slug>.md and prints its path, then the new id on a second
+line (`incsite ack <id>` and the other incident commands take it). An existing file is never
 overwritten: when the name is taken, -2, -3, … is appended to it.
 
 The record is complete enough to publish (status investigating, a detected event and a first
@@ -81,7 +82,9 @@ pub fn run(root: &Path, args: &Args) -> Result<u8> {
     let dir = root.join("content").join("incidents").join(year.to_string());
     let base = format!("{}-{}", detected.format("%Y-%m-%d"), slug(&draft.title));
     let path = write_new(&dir, &base, &text)?;
+    // The path, then the id on a line of its own, for the next command (`incsite ack <id>`).
     println!("{}", path.display());
+    println!("{}", draft.id);
     let role_note =
         if text.contains("TBD (") { ": replace the TBD role holders, then run `incsite check`" } else { "" };
     eprintln!("created {} ({}){role_note}", draft.id, draft.severity);
@@ -118,7 +121,7 @@ fn pick_service<'a>(policy: &'a Policy, spec: &str) -> Result<(&'a str, &'a str,
 }
 
 /// `got` as one of `known`, or an error that says what was meant or what there is.
-fn pick<'a>(what: &str, got: &str, known: &[&'a str]) -> Result<&'a str> {
+pub(crate) fn pick<'a>(what: &str, got: &str, known: &[&'a str]) -> Result<&'a str> {
     if let Some(hit) = known.iter().find(|k| **k == got) {
         return Ok(hit);
     }

@@ -2,6 +2,7 @@
 //! check may need to point at.
 
 mod derived;
+pub mod edit;
 pub mod jsonschema;
 mod parse;
 

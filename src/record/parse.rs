@@ -147,8 +147,12 @@ fn front_matter<'m>(
         Ok(Some(root)) => Ok((Ctx::new(path, matter_offset), root)),
         Ok(None) => Err(if_empty()),
         Err(e) => {
-            let pos = Pos::new(e.line + matter_offset, e.col);
-            Err(Diagnostic::error(path, pos, "yaml", format!("invalid YAML: {}", e.message)))
+            let x = yaml::explain(&e, matter);
+            let d = Diagnostic::error(path, Pos::new(x.line + matter_offset, x.col), "yaml", x.message);
+            Err(match x.hint {
+                Some(hint) => d.with_hint(hint),
+                None => d,
+            })
         }
     }
 }
@@ -226,7 +230,7 @@ fn read_record(ctx: &mut Ctx, root: &Node, path: &str, body: String, body_line: 
     // A required key that is absent or empty; a present but invalid value was reported already.
     let absent: Vec<(&str, Option<Pos>)> = ["title", "status", "severity", "window"]
         .into_iter()
-        .filter(|k| !f.has_value(k))
+        .filter(|k| !f.has_value(k) && !f.misspells(k, &TOP_KEYS))
         .map(|k| (k, f.key_node(k).map(|n| ctx.pos(n))))
         .collect();
     f.finish(ctx, "the front matter", &TOP_KEYS);

@@ -30,14 +30,15 @@ pub async fn check_host(State(at): State<Listening>, request: Request, next: Nex
         .into_response()
 }
 
-/// Whether a `Host` header value names the preview: `localhost` or a loopback address, the
+/// Whether a `Host` header value names the preview: `localhost` or a loopback address, or the
 /// address it listens on (any address when it listens on all of them, but never a name, which
-/// anyone's DNS can point here), with its port (none stands for 80).
+/// anyone's DNS can point here), with its port when one is given (browsers always give it; a
+/// name without one is what matters, and it is refused all the same).
 pub fn host_allowed(host: &str, at: Listening) -> bool {
     let (name, port) = match host.rsplit_once(':') {
         // `[::1]:8080`, `127.0.0.1:8080`, `localhost:8080`; not the colons inside `[::1]`.
         Some((name, port)) if !port.contains(']') => (name, port.parse::<u16>().ok()),
-        _ => (host, Some(80)),
+        _ => (host, Some(at.port)),
     };
     if port != Some(at.port) {
         return false;
@@ -59,19 +60,19 @@ mod tests {
     #[test]
     fn only_the_listening_address_and_loopback_names_with_the_port() {
         let local = Listening { ip: "127.0.0.1".parse().unwrap(), port: 1111 };
-        for ok in ["127.0.0.1:1111", "localhost:1111", "LOCALHOST:1111", "[::1]:1111", "127.0.0.2:1111"] {
+        for ok in
+            ["127.0.0.1:1111", "localhost:1111", "LOCALHOST:1111", "[::1]:1111", "127.0.0.2:1111", "127.0.0.1", "[::1]"]
+        {
             assert!(host_allowed(ok, local), "{ok}");
         }
         for no in [
             "attacker.example:1111",
             "attacker.example",
             "127.0.0.1:2222",
-            "127.0.0.1",
-            "localhost",
+            "localhost:80",
             "192.168.1.5:1111",
             "127.0.0.1.nip.io:1111",
             "",
-            "[::1]",
         ] {
             assert!(!host_allowed(no, local), "{no}");
         }
