@@ -285,6 +285,61 @@ mod tests {
         assert_eq!(slack_escape("<!channel> & <http://x|y>"), "&lt;!channel&gt; &amp; &lt;http://x|y&gt;");
     }
 
+    /// The one event of a site with one open incident on `api`, and its context's parts.
+    fn sample() -> (crate::site::View, Options, Event) {
+        let text = "---\nid: I-1\ntitle: API <down> & out\nseverity: SEV-4\nstatus: investigating\nimpact:\n  api: major\ntimeline:\n  - at: 2026-03-10T09:00:00Z\n    event: started\n  - at: 2026-03-10T09:10:00Z\n    event: update\n    text: \"<!channel> we look & fix\"\n---\n";
+        let record = crate::record::parse("content/incidents/i.md", text.as_bytes()).0.unwrap();
+        let view = crate::site::View {
+            audience: crate::site::Audience::Public,
+            config: Default::default(),
+            policy: Default::default(),
+            records: vec![std::sync::Arc::new(record)],
+            runbooks: Vec::new(),
+            history: None,
+        };
+        let now = "2026-03-10T10:00:00Z".parse().unwrap();
+        let opts = Options { now, base_url: "https://s.example".into(), live_reload: false, theme_dir: None };
+        let mut before = view.clone();
+        before.records.clear();
+        let event = super::super::events::compute(&before, &view, now, now).remove(0);
+        (view, opts, event)
+    }
+
+    #[test]
+    fn each_kind_gets_its_own_shape_with_the_link_and_nothing_unescaped() {
+        let (view, opts, event) = sample();
+        assert_eq!(event.id, "I-1/opened");
+        let shapes = crate::render::api::statuspage::shapes(&view, &opts, &[0]);
+        let ctx = Context { view: &view, opts: &opts, shapes: &shapes };
+        let json = |kind| match messages(kind, &event, &ctx).remove(0).body {
+            Body::Json(v) => v,
+            Body::Email(_) => panic!("an email"),
+        };
+        let slack = json(NotifyKind::Slack);
+        assert_eq!(slack["blocks"][0]["type"], "header");
+        assert_eq!(slack["blocks"][1]["text"]["text"], "&lt;!channel&gt; we look &amp; fix");
+        assert!(slack["blocks"][2]["elements"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("<https://s.example/incidents/I-1/|"));
+        let teams = json(NotifyKind::Teams);
+        assert_eq!(teams["@type"], "MessageCard");
+        assert_eq!(teams["potentialAction"][0]["targets"][0]["uri"], "https://s.example/incidents/I-1/");
+        let discord = json(NotifyKind::Discord);
+        assert_eq!(discord["embeds"][0]["url"], "https://s.example/incidents/I-1/");
+        assert_eq!(discord["allowed_mentions"]["parse"], serde_json::json!([]));
+        let hook = json(NotifyKind::Webhook);
+        assert_eq!(hook["incident"]["id"], "I-1");
+        assert_eq!(hook["incident"]["incident_updates"][0]["body"], "<!channel> we look & fix");
+        let Body::Email(mail) = messages(NotifyKind::Email, &event, &ctx).remove(0).body else {
+            panic!("not an email")
+        };
+        assert_eq!(mail.subject, "[Status] New incident: API <down> & out");
+        assert!(mail.html.contains("API &lt;down&gt; &amp; out"), "{}", mail.html);
+        assert!(!mail.html.contains("<down>"), "{}", mail.html);
+        assert!(mail.text.contains("https://s.example/incidents/I-1/"), "{}", mail.text);
+    }
+
     #[test]
     fn an_empty_filter_passes_everything_and_a_filter_needs_an_affected_service() {
         let event = Event {
