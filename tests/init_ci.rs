@@ -133,8 +133,18 @@ fn the_github_workflow_checks_comments_deploys_and_follows_the_clock() {
     assert_eq!(deploy["environment"]["name"], "github-pages");
     assert_eq!(deploy["concurrency"]["group"], "pages");
     assert!(uses(steps(&w, "deploy"), "actions/deploy-pages")["id"].is_string());
+    // After a deploy, subscribers hear what changed since the live site's build (api/build.json),
+    // with the build's own clock, and only when channels are configured.
+    let notify = &w["jobs"]["notify"];
+    assert_eq!(notify["needs"], serde_json::json!(["build", "deploy"]));
+    let when = notify["if"].as_str().unwrap();
+    assert!(when.contains("needs.build.outputs.channels == 'yes'") && when.contains("needs.build.outputs.commit"));
+    let run = runs(steps(&w, "notify")).into_iter().find(|r| r.starts_with("incsite notify")).unwrap();
+    assert!(run.contains("--base \"$BASE\"") && run.contains("--since \"$SINCE\"") && run.contains("--now \"$NOW\""));
+    assert!(runs(bsteps).iter().any(|r| r.contains("api/build.json")), "the live site's commit is read");
+    assert!(runs(bsteps).iter().any(|r| r.starts_with("incsite build") && r.contains("--now")), "built at that now");
     // Only GitHub's own actions: nothing from a third party.
-    for job in ["check", "build", "deploy"] {
+    for job in ["check", "build", "deploy", "notify"] {
         for step in steps(&w, job) {
             if let Some(action) = step["uses"].as_str() {
                 assert!(action.starts_with("actions/"), "{action}");
