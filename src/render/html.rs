@@ -148,7 +148,7 @@ impl Renderer<'_> {
             .map_err(|e| anyhow!("{}", theme::tera_error(&e)))
             .with_context(|| format!("cannot prepare {path}"))?;
         let s = self.shared;
-        ctx.insert_shared("site", &s.site_value);
+        ctx.insert("site", &*s.site_value);
         ctx.insert("root", &self.root(path));
         ctx.insert("nav", nav);
         ctx.insert("page_title", title);
@@ -176,8 +176,8 @@ impl Renderer<'_> {
     /// [`Renderer::row`] with the record's card already converted.
     fn row_of(&self, i: usize, card: &Arc<serde_json::Value>, root: &str) -> Result<String> {
         let mut ctx = tera::Context::new();
-        ctx.insert_shared("card", card);
-        ctx.insert_shared("site", &self.shared.site_value);
+        ctx.insert("card", &**card);
+        ctx.insert("site", &*self.shared.site_value);
         ctx.insert("root", root);
         self.theme
             .tera
