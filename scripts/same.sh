@@ -32,6 +32,10 @@ export SOURCE_DATE_EPOCH=1796083200
 work="$(mktemp -d "${TMPDIR:-/tmp}/incsite-same.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 "$gen" --n "$n" --out "$work/gen" >/dev/null 2>&1
+# The demo site without its theme/ folder (the repo's own copy of the built-in theme, which would
+# override both binaries' built-in themes with the working tree's), and without git history.
+mkdir "$work/demo"
+cp -r "$repo/content" "$repo/schema" "$repo/incsite.toml" "$work/demo/"
 
 status=0
 compare() {
@@ -48,7 +52,7 @@ compare() {
         echo "DIFFERENT: $label"; head -n 40 "$work/diff-$label"; status=1
     fi
 }
-compare demo --root "$repo"
-compare demo-internal --root "$repo" --audience internal
+compare demo --root "$work/demo"
+compare demo-internal --root "$work/demo" --audience internal
 compare "gen-$n" --root "$work/gen"
 exit "$status"

@@ -262,12 +262,6 @@ impl<'a> Shared<'a> {
         self.cards[i].get_or_init(|| self.make_card(&self.view.records[i]))
     }
 
-    /// The card of record `i` as a template value, converted afresh: kept for every record, these
-    /// would cost ~7.5 KB each (75 MB at 10,000 records).
-    pub fn card_value(&self, i: usize) -> Arc<serde_json::Value> {
-        template_value(self.card(i))
-    }
-
     pub fn service_name(&self, id: &str) -> String {
         self.services.get(id).map(|s| s.name.clone()).unwrap_or_else(|| id.to_string())
     }

@@ -2,15 +2,13 @@
 //! (in the site's time zone), with filter chips for severity, service and status that link to
 //! pre-rendered pages — filtering works without JavaScript.
 
-use super::context::{record_status_label, Shared};
-use super::rows::Rows;
-use super::{marks, value_marks, Rendered, Renderer, MARK};
+use super::context::{record_status_label, Card, Shared};
+use super::{Rendered, Renderer};
 use crate::record::{valid_id, Status as RecordStatus};
 use anyhow::Result;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
 use std::cmp::Ordering;
-use std::io::Write;
 
 #[derive(Serialize, Clone)]
 struct Chip {
@@ -28,15 +26,12 @@ struct ChipGroup {
 }
 
 #[derive(Serialize)]
-struct Month {
+struct Month<'a> {
     key: String,
     label: String,
     count: usize,
-    /// The month's rows as HTML: while the page renders, a placeholder (see [`cut`]).
-    rows: String,
-    /// The records listed, in order.
-    #[serde(skip)]
-    members: Vec<usize>,
+    /// The records listed, in order: `incidents.html` includes `incident_row.html` for each.
+    cards: Vec<&'a Card>,
 }
 
 #[derive(Serialize)]
@@ -46,13 +41,13 @@ struct Filter {
 }
 
 #[derive(Serialize)]
-struct Page {
+struct Page<'a> {
     heading: String,
     filter: Option<Filter>,
     count: usize,
     total: usize,
     chips: Vec<ChipGroup>,
-    months: Vec<Month>,
+    months: Vec<Month<'a>>,
 }
 
 /// When a record happened, for ordering: an incident's start, a maintenance window's start.
@@ -93,7 +88,7 @@ struct Spec {
 }
 
 /// Renders the list and its filter pages, handing each to `put` as it is made.
-pub fn pages(r: &Renderer, rows: &Rows, put: &(dyn Fn(Rendered) -> Result<()> + Sync), stream: &Stream) -> Result<()> {
+pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Result<()> {
     let s = r.shared;
     let records = &s.view.records;
     let mut order: Vec<usize> = (0..records.len()).collect();
@@ -189,56 +184,32 @@ pub fn pages(r: &Renderer, rows: &Rows, put: &(dyn Fn(Rendered) -> Result<()> + 
     let total = records.len();
     let month_of: Vec<Option<(i32, u32)>> =
         (0..total).map(|i| when(s, i).map(|t| t.with_timezone(&s.clock.tz)).map(|t| (t.year(), t.month()))).collect();
-    // One page at a time: the two longest are as large as all the rows.
     specs.into_iter().try_for_each(|spec| {
-        let root = r.root(&spec.path);
         let mut chips = groups.clone();
         if let Some((g, c)) = spec.active {
             chips[g].chips[c].active = true;
         }
-        let mut page = Page {
+        let page = Page {
             heading: spec.heading.clone(),
             filter: spec.filter,
             count: spec.members.len(),
             total,
             chips,
-            months: months(&spec.members, &month_of),
+            months: months(s, &spec.members, &month_of),
         };
-        let (path, html) = r.page("incidents.html", &spec.path, "incidents", &spec.heading, &page)?;
-        let html = super::finished(s.opts, html);
-        if let Some(pieces) = std::str::from_utf8(&html).ok().and_then(|html| cut(html, &page, &s.site_value)) {
-            // Written as it is put together: the longest lists are as large as all the rows.
-            return stream(path, &mut |out| {
-                let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-                for (text, month) in &pieces {
-                    out.write_all(text.as_bytes())?;
-                    for &i in month.map_or(&[][..], |m| &m.members) {
-                        rows.write(r, &mut out, i, &root)?;
-                    }
-                }
-                Ok(out.flush()?)
-            });
-        }
-        for m in &mut page.months {
-            m.rows = rows.get(r, &m.members, &root)?;
-        }
         put(r.page("incidents.html", &spec.path, "incidents", &spec.heading, &page)?)
     })
 }
 
-/// Where a page goes that is written as it is put together: its path, and what writes it.
-pub type Stream<'a> = dyn Fn(String, &mut dyn FnMut(&mut dyn Write) -> Result<()>) -> Result<()> + Sync + 'a;
-
-/// Consecutive members grouped by the month (site zone) they happened in; each month's `rows` a
-/// placeholder for [`cut`].
-fn months(members: &[usize], month_of: &[Option<(i32, u32)>]) -> Vec<Month> {
+/// Consecutive members grouped by the month (site zone) they happened in.
+fn months<'a>(s: &'a Shared, members: &[usize], month_of: &[Option<(i32, u32)>]) -> Vec<Month<'a>> {
     let mut out: Vec<Month> = Vec::new();
     let mut current = None;
     for &i in members {
         match out.last_mut() {
             Some(m) if current == Some(month_of[i]) => {
                 m.count += 1;
-                m.members.push(i);
+                m.cards.push(s.card(i));
             }
             _ => {
                 current = Some(month_of[i]);
@@ -246,31 +217,9 @@ fn months(members: &[usize], month_of: &[Option<(i32, u32)>]) -> Vec<Month> {
                     Some(d) => (d.format("%Y-%m").to_string(), d.format("%B %Y").to_string()),
                     None => ("undated".to_string(), "Undated".to_string()),
                 };
-                let rows = format!("{MARK}rows {}{MARK}", out.len());
-                out.push(Month { key, label, count: 1, rows, members: vec![i] });
+                out.push(Month { key, label, count: 1, cards: vec![s.card(i)] });
             }
         }
     }
     out
-}
-
-/// The rendered list page cut at its month placeholders: each piece of the page's text with the
-/// month whose rows follow it. The rows (megabytes at 10,000 records) go straight into the file
-/// instead of through tera's context. `None` when a placeholder may not be what it seems (the
-/// page's own values hold [`MARK`]); the page is then rendered with the rows in place.
-fn cut<'h, 'p>(html: &'h str, page: &'p Page, site: &serde_json::Value) -> Option<Vec<(&'h str, Option<&'p Month>)>> {
-    if marks(page)? != 2 * page.months.len() || value_marks(site) != 0 {
-        return None;
-    }
-    let mut pieces = Vec::with_capacity(page.months.len() + 1);
-    let mut rest = html;
-    while let Some(at) = rest.find(MARK) {
-        let after = &rest[at + MARK.len()..];
-        let end = after.find(MARK)?;
-        let month = page.months.get(after[..end].strip_prefix("rows ")?.parse::<usize>().ok()?)?;
-        pieces.push((&rest[..at], Some(month)));
-        rest = &after[end + MARK.len()..];
-    }
-    pieces.push((rest, None));
-    Some(pieces)
 }

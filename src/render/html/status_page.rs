@@ -71,7 +71,7 @@ struct Page<'a> {
     active_incidents: Vec<Active<'a>>,
     active_maintenance: Vec<Active<'a>>,
     upcoming_maintenance: Vec<Active<'a>>,
-    recently_resolved: Vec<String>,
+    recently_resolved: Vec<&'a Card>,
     recent_days: i64,
     history_days: i64,
 }
@@ -95,7 +95,7 @@ pub fn page(r: &Renderer) -> Result<Rendered> {
         active_incidents: active(&st.active_incidents),
         active_maintenance: active(&st.active_maintenance),
         upcoming_maintenance: active(&st.upcoming_maintenance),
-        recently_resolved: st.recently_resolved.iter().map(|&i| r.row(i, &r.root(PATH))).collect::<Result<_>>()?,
+        recently_resolved: st.recently_resolved.iter().map(|&i| s.card(i)).collect(),
         recent_days: status::RECENT_DAYS,
         history_days: status::HISTORY_DAYS,
     };
