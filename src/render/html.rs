@@ -192,7 +192,10 @@ fn runbook_pages(r: &Renderer) -> Result<Vec<Rendered>> {
     struct Page<'a> {
         runbook: &'a RunbookView,
         body_html: String,
+        /// The latest [`listing::PAGE_ROWS`] records that link the runbook, newest first.
         used_in: Vec<&'a context::Card>,
+        /// How many records link it in all.
+        used_count: usize,
     }
     let s = r.shared;
     let views: Vec<RunbookView> = s
@@ -216,7 +219,8 @@ fn runbook_pages(r: &Renderer) -> Result<Vec<Rendered>> {
         let page = Page {
             runbook: v,
             body_html: markdown::render(&rb.body, 0, &s.base_path, &root),
-            used_in: users.iter().map(|&i| s.card(i)).collect(),
+            used_in: users.iter().take(listing::PAGE_ROWS).map(|&i| s.card(i)).collect(),
+            used_count: users.len(),
         };
         out.push(r.page("runbook.html", &path, "runbooks", &rb.title, &page)?);
     }

@@ -1,6 +1,11 @@
 //! `incidents/index.html` and its filtered twins: every record newest first, grouped by month
 //! (in the site's time zone), with filter chips for severity, service and status that link to
 //! pre-rendered pages — filtering works without JavaScript.
+//!
+//! Each list is paged so that no page outgrows a phone during an outage: a page holds whole
+//! months, newest first, as many as fit in [`PAGE_ROWS`] records (a month with more is split
+//! over pages of its own). Page 1 is the list's own `index.html`; page `n` is `page/<n>/index.html`
+//! under it. A history that fits on one page has one page, with every record on it.
 
 use super::context::{record_status_label, Card, Shared};
 use super::{Rendered, Renderer};
@@ -34,6 +39,33 @@ struct Month<'a> {
     cards: Vec<&'a Card>,
 }
 
+/// The most records a list page holds: rows are ~1.2 KB each, so a page stays well under the
+/// 300 KB budget (docs/FORMAT.md) with room for the filter chips of a hundred services, and at
+/// about 2,000 elements for a phone to lay out.
+pub const PAGE_ROWS: usize = 100;
+
+/// One page of a paged list, as the pager shows it.
+#[derive(Serialize, Clone)]
+struct PageLink {
+    number: usize,
+    /// The months it holds: "March 2026", "March – January 2026", "March 2026 (continued)".
+    label: String,
+    url: String,
+}
+
+/// The pager of a list page.
+#[derive(Serialize)]
+struct Pagination {
+    page: usize,
+    pages: usize,
+    previous: Option<String>,
+    next: Option<String>,
+    /// This page's months (its link's label).
+    label: String,
+    /// Every page of the list, newest first.
+    links: Vec<PageLink>,
+}
+
 #[derive(Serialize)]
 struct Filter {
     dimension: &'static str,
@@ -48,6 +80,7 @@ struct Page<'a> {
     total: usize,
     chips: Vec<ChipGroup>,
     months: Vec<Month<'a>>,
+    pagination: Pagination,
 }
 
 /// When a record happened, for ordering: an incident's start, a maintenance window's start.
@@ -184,23 +217,91 @@ pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Res
     let total = records.len();
     let month_of: Vec<Option<(i32, u32)>> =
         (0..total).map(|i| when(s, i).map(|t| t.with_timezone(&s.clock.tz)).map(|t| (t.year(), t.month()))).collect();
-    specs.into_iter().try_for_each(|spec| {
+    // Every page of every list, rendered on every core: at most PAGE_ROWS cards in a context.
+    let jobs: Vec<(&Spec, Vec<Vec<usize>>)> =
+        specs.iter().map(|spec| (spec, paged(&spec.members, &month_of))).collect();
+    let jobs: Vec<(&Spec, &Vec<Vec<usize>>, usize)> =
+        jobs.iter().flat_map(|(spec, pages)| (0..pages.len()).map(move |n| (*spec, pages, n))).collect();
+    use rayon::prelude::*;
+    jobs.par_iter().try_for_each(|&(spec, pages, n)| {
         let mut chips = groups.clone();
         if let Some((g, c)) = spec.active {
             chips[g].chips[c].active = true;
         }
+        let dir = spec.path.strip_suffix("index.html").unwrap_or(&spec.path);
+        let url = |k: usize| if k == 0 { dir.to_string() } else { format!("{dir}page/{}/", k + 1) };
+        let links: Vec<PageLink> = (0..pages.len())
+            .map(|k| PageLink { number: k + 1, label: page_label(pages, k, &month_of), url: url(k) })
+            .collect();
         let page = Page {
             heading: spec.heading.clone(),
-            filter: spec.filter,
+            filter: spec.filter.as_ref().map(|f| Filter { dimension: f.dimension, label: f.label.clone() }),
             count: spec.members.len(),
             total,
             chips,
-            months: months(s, &spec.members, &month_of),
+            months: months(s, &pages[n], &month_of),
+            pagination: Pagination {
+                page: n + 1,
+                pages: pages.len(),
+                previous: (n > 0).then(|| url(n - 1)),
+                next: (n + 1 < pages.len()).then(|| url(n + 1)),
+                label: links[n].label.clone(),
+                links,
+            },
         };
-        put(r.page("incidents.html", &spec.path, "incidents", &spec.heading, &page)?)
+        let path = format!("{}index.html", url(n));
+        let title = if n == 0 { spec.heading.clone() } else { format!("{}, page {}", spec.heading, n + 1) };
+        put(r.page("incidents.html", &path, "incidents", &title, &page)?)
     })
 }
 
+/// A list's records cut into pages: whole months, newest first, as many as fit in [`PAGE_ROWS`];
+/// a month with more is split. Always at least one page (an empty list has one, empty).
+fn paged(members: &[usize], month_of: &[Option<(i32, u32)>]) -> Vec<Vec<usize>> {
+    let mut pages: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut k = 0;
+    while k < members.len() {
+        let month = month_of[members[k]];
+        let len = members[k..].iter().take_while(|&&i| month_of[i] == month).count();
+        let mut rest = &members[k..k + len];
+        k += len;
+        while !rest.is_empty() {
+            let page = pages.last_mut().map_or(0, |p| p.len());
+            if page > 0 && page + rest.len() > PAGE_ROWS {
+                pages.push(Vec::new());
+                continue;
+            }
+            let take = rest.len().min(PAGE_ROWS);
+            if let Some(p) = pages.last_mut() {
+                p.extend_from_slice(&rest[..take]);
+            }
+            rest = &rest[take..];
+        }
+    }
+    pages
+}
+
+/// What page `k` of `pages` holds, for the pager: its months, newest first.
+fn page_label(pages: &[Vec<usize>], k: usize, month_of: &[Option<(i32, u32)>]) -> String {
+    let page = &pages[k];
+    let (Some(&first), Some(&last)) = (page.first(), page.last()) else {
+        return "No records".to_string();
+    };
+    let date = |m: Option<(i32, u32)>| m.and_then(|(y, m)| NaiveDate::from_ymd_opt(y, m, 1));
+    let (newest, oldest) = (date(month_of[first]), date(month_of[last]));
+    let mut label = match (newest, oldest) {
+        (Some(a), Some(b)) if a == b => a.format("%B %Y").to_string(),
+        (Some(a), Some(b)) if a.year() == b.year() => format!("{} – {}", a.format("%B"), b.format("%B %Y")),
+        (Some(a), Some(b)) => format!("{} – {}", a.format("%B %Y"), b.format("%B %Y")),
+        (Some(a), None) => format!("{} – undated", a.format("%B %Y")),
+        (None, _) => "Undated".to_string(),
+    };
+    let continued = k > 0 && pages[k - 1].last().is_some_and(|&i| month_of[i] == month_of[first]);
+    if continued {
+        label.push_str(" (continued)");
+    }
+    label
+}
 /// Consecutive members grouped by the month (site zone) they happened in.
 fn months<'a>(s: &'a Shared, members: &[usize], month_of: &[Option<(i32, u32)>]) -> Vec<Month<'a>> {
     let mut out: Vec<Month> = Vec::new();
