@@ -71,8 +71,9 @@ fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
     }
 }
 
-/// The Markdown files under `dir`, as (path relative to root with `/`, absolute path), sorted.
-fn markdown_files(root: &Path, dir: &Path, recursive: bool) -> Result<Vec<(String, PathBuf)>> {
+/// The Markdown files under `dir`, as (path relative to root with `/`, absolute path), sorted:
+/// the loader's file discovery, which `serve` uses too when it reloads a folder.
+pub(crate) fn markdown_files(root: &Path, dir: &Path, recursive: bool) -> Result<Vec<(String, PathBuf)>> {
     let mut out = Vec::new();
     if !dir.is_dir() {
         return Ok(out);
@@ -80,8 +81,7 @@ fn markdown_files(root: &Path, dir: &Path, recursive: bool) -> Result<Vec<(Strin
     let walker = walkdir::WalkDir::new(dir).max_depth(if recursive { usize::MAX } else { 1 });
     for entry in walker {
         let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
-        let name = entry.file_name().to_string_lossy();
-        if !entry.file_type().is_file() || !name.ends_with(".md") || name.starts_with('.') {
+        if !entry.file_type().is_file() || !is_markdown_name(&entry.file_name().to_string_lossy()) {
             continue;
         }
         let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
@@ -93,6 +93,11 @@ fn markdown_files(root: &Path, dir: &Path, recursive: bool) -> Result<Vec<(Strin
     // build, before the records can be read in parallel).
     out.sort_by(|(a, _), (b, _)| walk_order(a, b));
     Ok(out)
+}
+
+/// Whether a file named `name` is one the loader reads as Markdown: `*.md`, not hidden.
+pub(crate) fn is_markdown_name(name: &str) -> bool {
+    name.ends_with(".md") && !name.starts_with('.')
 }
 
 /// The order of `/`-separated paths in a walk with each folder's entries sorted by name: by their

@@ -21,7 +21,7 @@ pub mod theme;
 pub mod time;
 mod tracker;
 
-use super::{Options, Sink};
+use super::{urls, Options, Sink};
 use crate::site::View;
 use crate::status::Status;
 use anyhow::{anyhow, Context as _, Result};
@@ -99,14 +99,15 @@ pub fn record_pages(view: &View, opts: &Options, indexes: &[usize], sink: &dyn S
 /// A rendered page as the file to write: with the live-reload script in serve mode.
 fn finished(opts: &Options, html: Vec<u8>) -> Vec<u8> {
     if opts.live_reload {
-        inject_live_reload(html)
+        with_live_reload(html)
     } else {
         html
     }
 }
 
-/// Puts the live-reload script just before `</body>` (or at the end when there is none).
-fn inject_live_reload(mut html: Vec<u8>) -> Vec<u8> {
+/// Puts the live-reload script just before `</body>` (or at the end when there is none): the one
+/// place it is added, for every page `serve` shows (its own "not found" page too).
+pub fn with_live_reload(mut html: Vec<u8>) -> Vec<u8> {
     let tag = format!("{LIVE_RELOAD_TAG}\n");
     match html.windows(7).rposition(|w| w == b"</body>") {
         Some(at) => drop(html.splice(at..at, tag.into_bytes())),
@@ -205,7 +206,7 @@ fn runbook_pages(r: &Renderer) -> Result<Vec<Rendered>> {
         .map(|rb| RunbookView {
             id: rb.id.clone(),
             title: rb.title.clone(),
-            url: format!("runbooks/{}/", rb.id),
+            url: urls::runbook(&rb.id),
             services: rb.services.iter().map(|x| s.service_name(x)).collect::<Vec<_>>().join(", "),
             uses: s.runbook_users.get(rb.id.as_str()).map_or(0, Vec::len),
         })
@@ -214,7 +215,7 @@ fn runbook_pages(r: &Renderer) -> Result<Vec<Rendered>> {
     for (rb, v) in s.view.runbooks.iter().zip(&views) {
         let mut users: Vec<usize> = s.runbook_users.get(rb.id.as_str()).cloned().unwrap_or_default();
         users.sort_by(|&a, &b| listing::newest_first(s, a, b));
-        let path = format!("runbooks/{}/index.html", rb.id);
+        let path = urls::file(&urls::runbook(&rb.id));
         let root = r.root(&path);
         let page = Page {
             runbook: v,

@@ -282,7 +282,7 @@ impl<'a> Shared<'a> {
 
     /// A record's page as a site path (`incidents/INC-1/`).
     pub fn record_url(&self, id: &str) -> String {
-        format!("incidents/{id}/")
+        crate::render::urls::record(id)
     }
 
     /// A link a person wrote (a Markdown body, an action item's `link`) as the page at `root`

@@ -9,7 +9,8 @@
 
 use super::context::{record_status_label, Card, Shared};
 use super::{Rendered, Renderer};
-use crate::record::{valid_id, Status as RecordStatus};
+use crate::record::Status as RecordStatus;
+use crate::render::urls;
 use anyhow::Result;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
@@ -101,16 +102,7 @@ pub fn newest_first(s: &Shared, a: usize, b: usize) -> Ordering {
     .then_with(|| s.view.records[a].id.value.cmp(&s.view.records[b].id.value))
 }
 
-/// A path segment for a filter value: the value itself when it is URL-safe, else its slug.
-pub fn segment(value: &str) -> String {
-    if valid_id(value) {
-        value.to_string()
-    } else {
-        super::markdown::slug(value)
-    }
-}
-
-/// One filter page to build: its path, heading, and which records it lists.
+/// One list to build: its site path (page 1), heading, and which records it lists.
 struct Spec {
     path: String,
     heading: String,
@@ -126,10 +118,9 @@ pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Res
     let records = &s.view.records;
     let mut order: Vec<usize> = (0..records.len()).collect();
     order.sort_by(|&a, &b| newest_first(s, a, b));
-    let base = "incidents/";
 
     let mut specs: Vec<Spec> = vec![Spec {
-        path: "incidents/index.html".into(),
+        path: urls::HISTORY.into(),
         heading: "Incident history".into(),
         filter: None,
         active: None,
@@ -145,16 +136,10 @@ pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Res
             .copied()
             .filter(|&i| records[i].severity.as_ref().is_some_and(|x| x.value == sev.id))
             .collect();
-        let seg = segment(&sev.id);
         let label = if sev.name.is_empty() { sev.id.clone() } else { format!("{} · {}", sev.id, sev.name) };
-        chips.push(Chip {
-            label: sev.id.clone(),
-            url: format!("{base}severity/{seg}/"),
-            count: members.len(),
-            active: false,
-        });
+        chips.push(Chip { label: sev.id.clone(), url: urls::severity(&sev.id), count: members.len(), active: false });
         specs.push(Spec {
-            path: format!("incidents/severity/{seg}/index.html"),
+            path: urls::severity(&sev.id),
             heading: format!("{} incidents", sev.id),
             filter: Some(Filter { dimension: "severity", label }),
             active: Some((groups.len(), chips.len() - 1)),
@@ -168,15 +153,9 @@ pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Res
     for svc in &s.view.policy.services {
         let members: Vec<usize> =
             order.iter().copied().filter(|&i| records[i].impact.iter().any(|x| x.service.value == svc.id)).collect();
-        let seg = segment(&svc.id);
-        chips.push(Chip {
-            label: svc.name.clone(),
-            url: format!("{base}service/{seg}/"),
-            count: members.len(),
-            active: false,
-        });
+        chips.push(Chip { label: svc.name.clone(), url: urls::service(&svc.id), count: members.len(), active: false });
         specs.push(Spec {
-            path: format!("incidents/service/{seg}/index.html"),
+            path: urls::service(&svc.id),
             heading: format!("{} incidents", svc.name),
             filter: Some(Filter { dimension: "service", label: svc.name.clone() }),
             active: Some((groups.len(), chips.len() - 1)),
@@ -198,14 +177,9 @@ pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Res
             continue;
         }
         let label = record_status_label(st).label;
-        chips.push(Chip {
-            label: label.clone(),
-            url: format!("{base}status/{}/", st.as_str()),
-            count: members.len(),
-            active: false,
-        });
+        chips.push(Chip { label: label.clone(), url: urls::status(st.as_str()), count: members.len(), active: false });
         specs.push(Spec {
-            path: format!("incidents/status/{}/index.html", st.as_str()),
+            path: urls::status(st.as_str()),
             heading: if always { format!("{label} incidents") } else { format!("{label} maintenance") },
             filter: Some(Filter { dimension: "status", label }),
             active: Some((groups.len(), chips.len() - 1)),
@@ -228,8 +202,7 @@ pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Res
         if let Some((g, c)) = spec.active {
             chips[g].chips[c].active = true;
         }
-        let dir = spec.path.strip_suffix("index.html").unwrap_or(&spec.path);
-        let url = |k: usize| if k == 0 { dir.to_string() } else { format!("{dir}page/{}/", k + 1) };
+        let url = |k: usize| urls::list_page(&spec.path, k + 1);
         let links: Vec<PageLink> = (0..pages.len())
             .map(|k| PageLink { number: k + 1, label: page_label(pages, k, &month_of), url: url(k) })
             .collect();
@@ -249,7 +222,7 @@ pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Res
                 links,
             },
         };
-        let path = format!("{}index.html", url(n));
+        let path = urls::file(&url(n));
         let title = if n == 0 { spec.heading.clone() } else { format!("{}, page {}", spec.heading, n + 1) };
         put(r.page("incidents.html", &path, "incidents", &title, &page)?)
     })

@@ -7,8 +7,9 @@ use super::context::{Sev, Shared};
 use super::time::Time;
 use super::{Rendered, Renderer};
 use crate::duration::human;
+use crate::metrics::show::ordered;
 use crate::metrics::{self, Figure, Filter, Group, Report};
-use crate::render::charts;
+use crate::render::{charts, urls};
 use crate::schema::PostmortemPolicy;
 use crate::site::Audience;
 use anyhow::Result;
@@ -227,7 +228,7 @@ fn build(s: &Shared, report: &Report) -> Page {
             .map(|(id, g)| {
                 let mut v = group(id, id.to_string(), g);
                 v.severity = Some(s.severity(id));
-                v.url = Some(format!("incidents/severity/{}/", super::listing::segment(id)));
+                v.url = Some(urls::severity(id));
                 v
             })
             .collect(),
@@ -236,7 +237,7 @@ fn build(s: &Shared, report: &Report) -> Page {
             .map(|(id, g)| {
                 let mut v = group(id, s.service_name(id), g);
                 if services.contains(&id) {
-                    v.url = Some(format!("incidents/service/{}/", super::listing::segment(id)));
+                    v.url = Some(urls::service(id));
                 }
                 v
             })
@@ -353,14 +354,6 @@ fn build(s: &Shared, report: &Report) -> Page {
     }
 }
 
-/// The map's entries in `order` first (the policy's order), then the others by key.
-fn ordered<'a, V>(map: &'a BTreeMap<String, V>, order: &[&str]) -> Vec<(&'a str, &'a V)> {
-    let mut out: Vec<(&str, &V)> =
-        order.iter().filter_map(|k| map.get_key_value(*k)).map(|(k, v)| (k.as_str(), v)).collect();
-    out.extend(map.iter().filter(|(k, _)| !order.contains(&k.as_str())).map(|(k, v)| (k.as_str(), v)));
-    out
-}
-
 fn group(key: &str, label: String, g: &Group) -> GroupView {
     GroupView {
         key: key.to_string(),
@@ -397,7 +390,7 @@ fn seconds(v: Option<f64>) -> String {
 
 /// "27%"; "—" for none.
 fn percent(v: Option<f64>) -> String {
-    v.map(|r| format!("{:.0}%", r * 100.0)).unwrap_or_else(|| "—".to_string())
+    metrics::show::percent(v, "—")
 }
 
 /// A policy limit; "—" when the policy sets none.

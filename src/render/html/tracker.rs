@@ -282,12 +282,7 @@ pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Res
 /// The site path of page `n` (from 1) of a closed list's archive: `actions/done/`,
 /// `actions/done/2/`, `actions/wont-do/`, …
 fn archive_url(kind: &str, n: usize) -> String {
-    let folder = kind.replace('_', "-");
-    if n == 1 {
-        format!("actions/{folder}/")
-    } else {
-        format!("actions/{folder}/{n}/")
-    }
+    crate::render::urls::actions_archive(kind, n)
 }
 
 fn title(a: &ActionItem) -> String {
