@@ -6,9 +6,8 @@
 //! as it was. A marker file says a folder is incsite's to replace; a non-empty folder without it,
 //! the site root, or anything holding or inside the site's sources is refused.
 
-use crate::render::{Pages, Sink};
+use crate::render::Sink;
 use anyhow::{bail, Context, Result};
-use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -19,14 +18,6 @@ const MARKER_TEXT: &str = "This folder is written by `incsite build` and replace
 
 /// Folders of a site that output may never go into (nor contain).
 const SOURCES: [&str; 4] = ["content", "schema", "theme", ".git"];
-
-/// Writes `pages` into `out`, replacing a previous output there. `root` is the site root, which
-/// the output may not be, contain, or sit inside the sources of.
-pub fn write(pages: &Pages, out: &Path, root: &Path) -> Result<()> {
-    let staging = Staging::new(out, root)?;
-    pages.par_iter().try_for_each(|(path, bytes)| staging.write(path, bytes))?;
-    staging.commit().map(|_| ())
-}
 
 /// A new output being written beside the target: files go in as they are rendered (it is a
 /// [`Sink`]), and [`Staging::commit`] swaps the whole folder in. Dropped without a commit (the
@@ -286,6 +277,14 @@ fn normalise(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::Pages;
+
+    /// A whole build as the `build` command makes one: staged, then swapped in.
+    fn write(pages: &Pages, out: &Path, root: &Path) -> Result<()> {
+        let staging = Staging::new(out, root)?;
+        pages.iter().try_for_each(|(path, bytes)| staging.write(path, bytes))?;
+        staging.commit().map(|_| ())
+    }
 
     fn pages() -> Pages {
         let mut p = Pages::new();

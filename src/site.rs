@@ -115,9 +115,10 @@ fn content_files(
     markdown_files(&root.path, &dir, recursive, ignored)
 }
 
-/// The Markdown files under `dir`, as (path relative to root with `/`, absolute path), sorted.
-/// `.markdown` files, which are not read, are added to `ignored`.
-fn markdown_files(
+/// The Markdown files under `dir`, as (path relative to root with `/`, absolute path), sorted:
+/// the loader's file discovery, which `serve` uses too when it reloads a folder. `.markdown`
+/// files, which are not read, are added to `ignored`.
+pub(crate) fn markdown_files(
     root: &Path,
     dir: &Path,
     recursive: bool,
@@ -133,7 +134,7 @@ fn markdown_files(
         let name = entry.file_name().to_string_lossy();
         // Symlinks are listed too, and resolved when read (`Root::read` refuses one that leads
         // out of the site); folders behind symlinks are not walked.
-        if entry.file_type().is_dir() || !name.ends_with(".md") || name.starts_with('.') {
+        if entry.file_type().is_dir() || !is_markdown_name(&name) {
             if !entry.file_type().is_dir() && name.ends_with(".markdown") && !name.starts_with('.') {
                 ignored.push(crate::ignored::relative(root, entry.path()));
             }
@@ -148,6 +149,11 @@ fn markdown_files(
     // build, before the records can be read in parallel).
     out.sort_by(|(a, _), (b, _)| walk_order(a, b));
     Ok(out)
+}
+
+/// Whether a file named `name` is one the loader reads as Markdown: `*.md`, not hidden.
+pub(crate) fn is_markdown_name(name: &str) -> bool {
+    name.ends_with(".md") && !name.starts_with('.')
 }
 
 /// The order of `/`-separated paths in a walk with each folder's entries sorted by name: by their

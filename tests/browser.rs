@@ -5,8 +5,9 @@
 //! (`document.documentElement.scrollWidth > window.innerWidth`). Screenshots are kept under
 //! `target/screenshots/`.
 //!
-//! Without Chromium (`/usr/bin/chromium`, or the path in `INCSITE_CHROMIUM`) the test says it
-//! is skipped and passes.
+//! Without Chromium (`/usr/bin/chromium`, or the path in `INCSITE_CHROMIUM`) the test prints that
+//! it skipped, on the process's stderr where the harness does not hide it, and passes; with
+//! `INCSITE_REQUIRE_BROWSER` set (CI sets it once it has installed Chromium) it fails instead.
 //!
 //! How: the pages are served over HTTP from a copy of the output by a small server in this test.
 //! The copy of each page under test loads one test-only external script (`__probe.js`; the
@@ -205,7 +206,19 @@ fn with_probe(html: &str, path: &str) -> String {
 #[test]
 fn pages_load_cleanly_at_desktop_and_phone_widths() {
     let Some(chrome) = chromium() else {
-        println!("skipped: chromium not installed (looked for /usr/bin/chromium or $INCSITE_CHROMIUM)");
+        // Where CI installed Chromium, not finding it is a failure, not a skip.
+        assert!(
+            std::env::var_os("INCSITE_REQUIRE_BROWSER").is_none(),
+            "INCSITE_REQUIRE_BROWSER is set but chromium is not at /usr/bin/chromium or $INCSITE_CHROMIUM"
+        );
+        // Straight to the process's stderr: the test harness hides a passing test's `println!`,
+        // and a skip must not pass unnoticed.
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "\n*** tests/browser.rs SKIPPED: chromium not installed (looked for /usr/bin/chromium or \
+             $INCSITE_CHROMIUM); the pages were NOT checked in a browser ***\n"
+        );
         return;
     };
     let dir = tempfile::tempdir().unwrap();

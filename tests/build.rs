@@ -91,7 +91,8 @@ fn demo_site_builds_with_every_key_page() {
     assert!(index.contains("New emails are being delivered on time again."), "with its public updates");
     assert!(index.contains("Checkout API") && index.contains("Email Notifications"));
     assert!(index.contains("Search cluster upgrade"), "upcoming maintenance");
-    assert_eq!(index.matches(r#"<li class="bar "#).count(), 13 * 90, "a 90-day bar per service");
+    assert_eq!(index.matches(r#"<svg class="bars" viewBox="0 0 90 10""#).count(), 13, "a 90-day bar per service");
+    assert!(index.contains(r#"<meta name="description" content="#), "every page has a description");
     assert!(index.contains(r#"<time datetime="2026-11-22T22:00:00Z">22 Nov 2026, 23:00 CET</time>"#));
 
     let list = read(&out, "incidents/index.html");
@@ -406,7 +407,7 @@ fn fixture_pages_say_what_they_must() {
     assert!(identified < investigating);
     assert!(index.contains("Database upgrade"), "upcoming maintenance");
     assert!(index.contains("Email Delivery"), "a service without a group");
-    assert!(index.contains(r#"title="4 Mar 2026: Major outage. INC-2026-0001 API down"#), "the day's tooltip");
+    assert!(index.contains(r#"<title>4 Mar 2026: Major outage. INC-2026-0001 API down"#), "the day's tooltip");
     assert!(index.contains(r#"<a href="./incidents/INC-2026-0001/">"#), "the day links to the incident");
 
     let page = read(&out, "incidents/INC-2026-0001/index.html");

@@ -7,7 +7,7 @@ use crate::metrics::{self, Filter, Group, Report};
 use crate::site::{self, Audience, View};
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
@@ -178,7 +178,7 @@ fn secs(v: Option<f64>) -> String {
 }
 
 fn percent(v: Option<f64>) -> String {
-    v.map(|r| format!("{:.0}%", r * 100.0)).unwrap_or_else(|| "–".to_string())
+    metrics::show::percent(v, "–")
 }
 
 /// A plain-text table: columns padded to their widest cell, numbers right-aligned.
@@ -228,14 +228,7 @@ impl Table {
     }
 }
 
-/// Keys in the policy's order first (severities most severe first, services as listed), then the
-/// rest alphabetically.
-fn ordered<'a, V>(map: &'a BTreeMap<String, V>, order: &[&str]) -> Vec<(&'a str, &'a V)> {
-    let mut out: Vec<(&str, &V)> =
-        order.iter().filter_map(|k| map.get_key_value(*k)).map(|(k, v)| (k.as_str(), v)).collect();
-    out.extend(map.iter().filter(|(k, _)| !order.contains(&k.as_str())).map(|(k, v)| (k.as_str(), v)));
-    out
-}
+use metrics::show::ordered;
 
 /// The figures of some groups, one row per group and figure.
 fn group_table(out: &mut String, title: &str, column: &'static str, groups: &[(&str, &Group)]) {

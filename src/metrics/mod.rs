@@ -10,6 +10,7 @@ mod figures;
 mod people;
 mod repeats;
 mod response;
+pub mod show;
 mod volume;
 
 pub use actions::{ActionFigures, OpenPoint, OwnerActions};

@@ -76,7 +76,7 @@ pub(crate) fn base_url(opts: &Options) -> &str {
 
 /// The absolute URL of an incident's or maintenance window's page.
 pub(crate) fn record_url(opts: &Options, id: &str) -> String {
-    format!("{}/incidents/{}/", base_url(opts), id)
+    format!("{}/{}", base_url(opts), super::urls::record(id))
 }
 
 /// Lowercase letters and digits, every other run of characters one `-`: `Payments & Billing` →

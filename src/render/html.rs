@@ -2,8 +2,9 @@
 //!
 //! Every value reaches a page either through tera's autoescaping or, for Markdown bodies, through
 //! [`markdown::render`] (pulldown-cmark then ammonia). Templates use `| safe` only on those bodies
-//! and on fragments the theme's own templates rendered (the incident rows, rendered once per
-//! folder depth and reused on every list at that depth).
+//! and on the SVG charts incsite draws. A page is one template render and nothing is filled into
+//! its output afterwards: the list rows are `incident_row.html`, included by the list templates
+//! for each card, so a theme can change a row (or test `root` in it) and it holds on every page.
 //!
 //! Every link between pages is relative to the page (`root` is `./`, `../` or `../../`), so a
 //! site works from a domain's root, under any sub-path and opened from disk alike. Only
@@ -15,21 +16,18 @@ mod incident;
 mod listing;
 pub mod markdown;
 mod reports;
-mod rows;
 mod status_page;
 pub mod theme;
 pub mod time;
 mod tracker;
 
-use super::{Options, Sink};
+use super::{urls, Options, Sink};
 use crate::site::View;
 use crate::status::Status;
 use anyhow::{anyhow, Context as _, Result};
 use context::Shared;
 use rayon::prelude::*;
-use rows::Rows;
 use serde::Serialize;
-use std::sync::Arc;
 use theme::Theme;
 
 /// A rendered page: its path in the site and its bytes.
@@ -55,22 +53,16 @@ pub fn render(
         paths.lock().unwrap_or_else(|e| e.into_inner()).push(path.clone());
         sink.put(path, finished(opts, html))
     };
-    let stream = |path: String, write: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<()>| -> Result<()> {
-        paths.lock().unwrap_or_else(|e| e.into_inner()).push(path.clone());
-        sink.put_with(path, write)
-    };
 
     // The site-wide pages are each rendered on one thread (the tracker and the lists take long
     // at 10,000 records): alongside the incident pages, so that no core waits for them.
     let (site_wide, incidents) = rayon::join(
         || -> Result<()> {
             put(status_page::page(&r)?)?;
-            let rows = Rows::new(&r)?;
-            listing::pages(&r, &rows, &put, &stream)?;
-            for page in runbook_pages(&r, &rows)? {
+            listing::pages(&r, &put)?;
+            for page in runbook_pages(&r)? {
                 put(page)?;
             }
-            drop(rows);
             tracker::pages(&r, &put)?;
             put(reports::page(&r)?)?;
             put(not_found_page(&r)?)?;
@@ -107,14 +99,15 @@ pub fn record_pages(view: &View, opts: &Options, indexes: &[usize], sink: &dyn S
 /// A rendered page as the file to write: with the live-reload script in serve mode.
 fn finished(opts: &Options, html: Vec<u8>) -> Vec<u8> {
     if opts.live_reload {
-        inject_live_reload(html)
+        with_live_reload(html)
     } else {
         html
     }
 }
 
-/// Puts the live-reload script just before `</body>` (or at the end when there is none).
-fn inject_live_reload(mut html: Vec<u8>) -> Vec<u8> {
+/// Puts the live-reload script just before `</body>` (or at the end when there is none): the one
+/// place it is added, for every page `serve` shows (its own "not found" page too).
+pub fn with_live_reload(mut html: Vec<u8>) -> Vec<u8> {
     let tag = format!("{LIVE_RELOAD_TAG}\n");
     match html.windows(7).rposition(|w| w == b"</body>") {
         Some(at) => drop(html.splice(at..at, tag.into_bytes())),
@@ -148,7 +141,7 @@ impl Renderer<'_> {
             .map_err(|e| anyhow!("{}", theme::tera_error(&e)))
             .with_context(|| format!("cannot prepare {path}"))?;
         let s = self.shared;
-        ctx.insert_shared("site", &s.site_value);
+        ctx.insert("site", &*s.site_value);
         ctx.insert("root", &self.root(path));
         ctx.insert("nav", nav);
         ctx.insert("page_title", title);
@@ -167,48 +160,6 @@ impl Renderer<'_> {
             .with_context(|| format!("cannot render {path} with the template {template}"))?;
         Ok((path.to_string(), html))
     }
-
-    /// Record `i`'s list row (`incident_row.html`) for pages whose way to the root is `root`.
-    fn row(&self, i: usize, root: &str) -> Result<String> {
-        self.row_of(i, &self.shared.card_value(i), root)
-    }
-
-    /// [`Renderer::row`] with the record's card already converted.
-    fn row_of(&self, i: usize, card: &Arc<serde_json::Value>, root: &str) -> Result<String> {
-        let mut ctx = tera::Context::new();
-        ctx.insert_shared("card", card);
-        ctx.insert_shared("site", &self.shared.site_value);
-        ctx.insert("root", root);
-        self.theme
-            .tera
-            .render("incident_row.html", &ctx)
-            .map_err(|e| anyhow!("{}", theme::tera_error(&e)))
-            .with_context(|| format!("cannot render the list row of {}", self.shared.card(i).id))
-    }
-}
-
-/// Marks a place in a rendered page that is filled in afterwards — `root` in a row rendered once
-/// for pages at several depths ([`Rows`]), a month's rows in a list page — so that large
-/// or repeated fragments do not go through tera. A noncharacter, which no page text has a reason
-/// to hold; every use checks that the values rendered do not hold it.
-const MARK: &str = "\u{FFFF}";
-
-/// How many times `value`'s strings hold [`MARK`].
-fn marks(value: &impl Serialize) -> Option<usize> {
-    serde_json::to_value(value).ok().map(|value| value_marks(&value))
-}
-
-/// How many times the strings of a template value (its keys too) hold [`MARK`].
-fn value_marks(value: &serde_json::Value) -> usize {
-    use serde_json::Value;
-    // The mark's first byte, looked for before setting up a substring search on every string.
-    let count = |s: &str| if s.as_bytes().contains(&MARK.as_bytes()[0]) { s.matches(MARK).count() } else { 0 };
-    match value {
-        Value::String(s) => count(s),
-        Value::Array(items) => items.iter().map(value_marks).sum(),
-        Value::Object(map) => map.iter().map(|(k, v)| count(k) + value_marks(v)).sum(),
-        Value::Null | Value::Bool(_) | Value::Number(_) => 0,
-    }
 }
 
 /// The room a page is rendered into at first: an incident page at 10,000 generated records is
@@ -225,7 +176,7 @@ fn not_found_page(r: &Renderer) -> Result<Rendered> {
 }
 
 /// `runbooks/index.html` and one page per runbook.
-fn runbook_pages(r: &Renderer, rows: &Rows) -> Result<Vec<Rendered>> {
+fn runbook_pages(r: &Renderer) -> Result<Vec<Rendered>> {
     #[derive(Serialize)]
     struct RunbookView {
         id: String,
@@ -242,7 +193,10 @@ fn runbook_pages(r: &Renderer, rows: &Rows) -> Result<Vec<Rendered>> {
     struct Page<'a> {
         runbook: &'a RunbookView,
         body_html: String,
-        used_in: Vec<String>,
+        /// The latest [`listing::PAGE_ROWS`] records that link the runbook, newest first.
+        used_in: Vec<&'a context::Card>,
+        /// How many records link it in all.
+        used_count: usize,
     }
     let s = r.shared;
     let views: Vec<RunbookView> = s
@@ -252,7 +206,7 @@ fn runbook_pages(r: &Renderer, rows: &Rows) -> Result<Vec<Rendered>> {
         .map(|rb| RunbookView {
             id: rb.id.clone(),
             title: rb.title.clone(),
-            url: format!("runbooks/{}/", rb.id),
+            url: urls::runbook(&rb.id),
             services: rb.services.iter().map(|x| s.service_name(x)).collect::<Vec<_>>().join(", "),
             uses: s.runbook_users.get(rb.id.as_str()).map_or(0, Vec::len),
         })
@@ -261,12 +215,13 @@ fn runbook_pages(r: &Renderer, rows: &Rows) -> Result<Vec<Rendered>> {
     for (rb, v) in s.view.runbooks.iter().zip(&views) {
         let mut users: Vec<usize> = s.runbook_users.get(rb.id.as_str()).cloned().unwrap_or_default();
         users.sort_by(|&a, &b| listing::newest_first(s, a, b));
-        let path = format!("runbooks/{}/index.html", rb.id);
+        let path = urls::file(&urls::runbook(&rb.id));
         let root = r.root(&path);
         let page = Page {
             runbook: v,
             body_html: markdown::render(&rb.body, 0, &s.base_path, &root),
-            used_in: users.iter().map(|&i| rows.get(r, &[i], &root)).collect::<Result<_>>()?,
+            used_in: users.iter().take(listing::PAGE_ROWS).map(|&i| s.card(i)).collect(),
+            used_count: users.len(),
         };
         out.push(r.page("runbook.html", &path, "runbooks", &rb.title, &page)?);
     }

@@ -6,6 +6,7 @@ pub mod api;
 pub mod charts;
 pub mod feeds;
 pub mod html;
+pub mod urls;
 
 use crate::site::View;
 use crate::status;

@@ -226,15 +226,19 @@ async fn page(Extract(state): Extract<Arc<State>>, uri: Uri) -> Response {
         }
         Lookup::NotFound => match pages.get("404.html") {
             Some(body) => respond(StatusCode::NOT_FOUND, content_type("404.html"), Body::from(body.clone())),
-            None => respond(StatusCode::NOT_FOUND, content_type("404.html"), Body::from(NOT_FOUND)),
+            None => respond(
+                StatusCode::NOT_FOUND,
+                content_type("404.html"),
+                Body::from(crate::render::html::with_live_reload(NOT_FOUND.as_bytes().to_vec())),
+            ),
         },
     }
 }
 
-/// The page shown for a missing path when the site has no `404.html`. It loads the live-reload
-/// script too, so a page that is being written appears as soon as it exists.
-const NOT_FOUND: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title>\
-<script src=\"/__incsite/livereload.js\" defer></script></head>\
+/// The page shown for a missing path when the site has no `404.html`. It gets the live-reload
+/// script too (as every page does, from `render::html::with_live_reload`), so a page that is being
+/// written appears as soon as it exists.
+const NOT_FOUND: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>\
 <body><h1>Not found</h1><p>No page at this address in the site being previewed.</p><p><a href=\"/\">Status page</a></p></body></html>\n";
 
 fn respond(status: StatusCode, content_type: &'static str, body: Body) -> Response {

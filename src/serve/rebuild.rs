@@ -300,14 +300,9 @@ fn reload_records(root: &Path, loaded: &mut Loaded, paths: &BTreeSet<String>, no
     for path in paths {
         let abs = root.join(path);
         if abs.is_dir() {
-            for entry in walkdir::WalkDir::new(&abs).into_iter().filter_map(|e| e.ok()) {
-                if let Ok(rel) = entry.path().strip_prefix(root) {
-                    let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-                    if entry.file_type().is_file() && is_record_file(&rel) {
-                        files.insert(rel);
-                    }
-                }
-            }
+            // The loader's own discovery, so that a reloaded folder yields what a full load would.
+            let mut ignored = Vec::new();
+            files.extend(crate::site::markdown_files(root, &abs, true, &mut ignored)?.into_iter().map(|(rel, _)| rel));
         } else if abs.is_file() && is_record_file(path) {
             files.insert(path.clone());
         }
@@ -337,8 +332,7 @@ fn reload_records(root: &Path, loaded: &mut Loaded, paths: &BTreeSet<String>, no
 
 /// A file the loader reads as a record: `*.md`, not hidden.
 fn is_record_file(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name.ends_with(".md") && !name.starts_with('.')
+    crate::site::is_markdown_name(path.rsplit('/').next().unwrap_or(path))
 }
 
 #[cfg(test)]
@@ -467,7 +461,7 @@ mod tests {
         assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
         assert!(outcome.partial);
         let pages = outcome.pages.unwrap();
-        let key = format!("incidents/{}/index.html", record.id.value);
+        let key = crate::render::urls::file(&crate::render::urls::record(&record.id.value));
         assert_eq!(pages.keys().collect::<Vec<_>>(), [&key], "only the saved record's page comes first");
         assert!(String::from_utf8_lossy(&pages[&key]).contains("Edited"));
 

@@ -262,12 +262,6 @@ impl<'a> Shared<'a> {
         self.cards[i].get_or_init(|| self.make_card(&self.view.records[i]))
     }
 
-    /// The card of record `i` as a template value, converted afresh: kept for every record, these
-    /// would cost ~7.5 KB each (75 MB at 10,000 records).
-    pub fn card_value(&self, i: usize) -> Arc<serde_json::Value> {
-        template_value(self.card(i))
-    }
-
     pub fn service_name(&self, id: &str) -> String {
         self.services.get(id).map(|s| s.name.clone()).unwrap_or_else(|| id.to_string())
     }
@@ -288,7 +282,7 @@ impl<'a> Shared<'a> {
 
     /// A record's page as a site path (`incidents/INC-1/`).
     pub fn record_url(&self, id: &str) -> String {
-        format!("incidents/{id}/")
+        crate::render::urls::record(id)
     }
 
     /// A link a person wrote (a Markdown body, an action item's `link`) as the page at `root`

@@ -6,6 +6,7 @@ use super::time::{self, Time};
 use super::tracker::{action_row, ActionRow};
 use super::{markdown, Rendered, Renderer};
 use crate::record::{EventKind, PostmortemStatus, Record};
+use crate::render::urls;
 use anyhow::Result;
 use serde::Serialize;
 
@@ -101,7 +102,7 @@ pub fn page(r: &Renderer, index: usize) -> Result<Rendered> {
             crate::config::From::Detected => "detection",
         }
     );
-    let path = format!("incidents/{}/index.html", record.id.value);
+    let path = urls::file(&urls::record(&record.id.value));
     let root = r.root(&path);
     let actions: Vec<ActionRow> = record.action_items.iter().map(|a| action_row(s, index, a, &root)).collect();
     let page = Page {
@@ -142,7 +143,7 @@ pub fn page(r: &Renderer, index: usize) -> Result<Rendered> {
                 Some(rb) => LinkView {
                     id: rb.id.clone(),
                     title: rb.title.clone(),
-                    url: Some(format!("runbooks/{}/", rb.id)),
+                    url: Some(urls::runbook(&rb.id)),
                     date: None,
                 },
                 None => LinkView { id: id.value.clone(), title: id.value.clone(), url: None, date: None },

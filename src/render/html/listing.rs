@@ -1,16 +1,20 @@
 //! `incidents/index.html` and its filtered twins: every record newest first, grouped by month
 //! (in the site's time zone), with filter chips for severity, service and status that link to
 //! pre-rendered pages — filtering works without JavaScript.
+//!
+//! Each list is paged so that no page outgrows a phone during an outage: a page holds whole
+//! months, newest first, as many as fit in [`PAGE_ROWS`] records (a month with more is split
+//! over pages of its own). Page 1 is the list's own `index.html`; page `n` is `page/<n>/index.html`
+//! under it. A history that fits on one page has one page, with every record on it.
 
-use super::context::{record_status_label, Shared};
-use super::rows::Rows;
-use super::{marks, value_marks, Rendered, Renderer, MARK};
-use crate::record::{valid_id, Status as RecordStatus};
+use super::context::{record_status_label, Card, Shared};
+use super::{Rendered, Renderer};
+use crate::record::Status as RecordStatus;
+use crate::render::urls;
 use anyhow::Result;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
 use std::cmp::Ordering;
-use std::io::Write;
 
 #[derive(Serialize, Clone)]
 struct Chip {
@@ -28,15 +32,39 @@ struct ChipGroup {
 }
 
 #[derive(Serialize)]
-struct Month {
+struct Month<'a> {
     key: String,
     label: String,
     count: usize,
-    /// The month's rows as HTML: while the page renders, a placeholder (see [`cut`]).
-    rows: String,
-    /// The records listed, in order.
-    #[serde(skip)]
-    members: Vec<usize>,
+    /// The records listed, in order: `incidents.html` includes `incident_row.html` for each.
+    cards: Vec<&'a Card>,
+}
+
+/// The most records a list page holds: rows are ~1.2 KB each, so a page stays well under the
+/// 300 KB budget (docs/FORMAT.md) with room for the filter chips of a hundred services, and at
+/// about 2,000 elements for a phone to lay out.
+pub const PAGE_ROWS: usize = 100;
+
+/// One page of a paged list, as the pager shows it.
+#[derive(Serialize, Clone)]
+struct PageLink {
+    number: usize,
+    /// The months it holds: "March 2026", "March – January 2026", "March 2026 (continued)".
+    label: String,
+    url: String,
+}
+
+/// The pager of a list page.
+#[derive(Serialize)]
+struct Pagination {
+    page: usize,
+    pages: usize,
+    previous: Option<String>,
+    next: Option<String>,
+    /// This page's months (its link's label).
+    label: String,
+    /// Every page of the list, newest first.
+    links: Vec<PageLink>,
 }
 
 #[derive(Serialize)]
@@ -46,13 +74,14 @@ struct Filter {
 }
 
 #[derive(Serialize)]
-struct Page {
+struct Page<'a> {
     heading: String,
     filter: Option<Filter>,
     count: usize,
     total: usize,
     chips: Vec<ChipGroup>,
-    months: Vec<Month>,
+    months: Vec<Month<'a>>,
+    pagination: Pagination,
 }
 
 /// When a record happened, for ordering: an incident's start, a maintenance window's start.
@@ -73,16 +102,7 @@ pub fn newest_first(s: &Shared, a: usize, b: usize) -> Ordering {
     .then_with(|| s.view.records[a].id.value.cmp(&s.view.records[b].id.value))
 }
 
-/// A path segment for a filter value: the value itself when it is URL-safe, else its slug.
-pub fn segment(value: &str) -> String {
-    if valid_id(value) {
-        value.to_string()
-    } else {
-        super::markdown::slug(value)
-    }
-}
-
-/// One filter page to build: its path, heading, and which records it lists.
+/// One list to build: its site path (page 1), heading, and which records it lists.
 struct Spec {
     path: String,
     heading: String,
@@ -93,15 +113,14 @@ struct Spec {
 }
 
 /// Renders the list and its filter pages, handing each to `put` as it is made.
-pub fn pages(r: &Renderer, rows: &Rows, put: &(dyn Fn(Rendered) -> Result<()> + Sync), stream: &Stream) -> Result<()> {
+pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Result<()> {
     let s = r.shared;
     let records = &s.view.records;
     let mut order: Vec<usize> = (0..records.len()).collect();
     order.sort_by(|&a, &b| newest_first(s, a, b));
-    let base = "incidents/";
 
     let mut specs: Vec<Spec> = vec![Spec {
-        path: "incidents/index.html".into(),
+        path: urls::HISTORY.into(),
         heading: "Incident history".into(),
         filter: None,
         active: None,
@@ -117,16 +136,10 @@ pub fn pages(r: &Renderer, rows: &Rows, put: &(dyn Fn(Rendered) -> Result<()> + 
             .copied()
             .filter(|&i| records[i].severity.as_ref().is_some_and(|x| x.value == sev.id))
             .collect();
-        let seg = segment(&sev.id);
         let label = if sev.name.is_empty() { sev.id.clone() } else { format!("{} · {}", sev.id, sev.name) };
-        chips.push(Chip {
-            label: sev.id.clone(),
-            url: format!("{base}severity/{seg}/"),
-            count: members.len(),
-            active: false,
-        });
+        chips.push(Chip { label: sev.id.clone(), url: urls::severity(&sev.id), count: members.len(), active: false });
         specs.push(Spec {
-            path: format!("incidents/severity/{seg}/index.html"),
+            path: urls::severity(&sev.id),
             heading: format!("{} incidents", sev.id),
             filter: Some(Filter { dimension: "severity", label }),
             active: Some((groups.len(), chips.len() - 1)),
@@ -140,15 +153,9 @@ pub fn pages(r: &Renderer, rows: &Rows, put: &(dyn Fn(Rendered) -> Result<()> + 
     for svc in &s.view.policy.services {
         let members: Vec<usize> =
             order.iter().copied().filter(|&i| records[i].impact.iter().any(|x| x.service.value == svc.id)).collect();
-        let seg = segment(&svc.id);
-        chips.push(Chip {
-            label: svc.name.clone(),
-            url: format!("{base}service/{seg}/"),
-            count: members.len(),
-            active: false,
-        });
+        chips.push(Chip { label: svc.name.clone(), url: urls::service(&svc.id), count: members.len(), active: false });
         specs.push(Spec {
-            path: format!("incidents/service/{seg}/index.html"),
+            path: urls::service(&svc.id),
             heading: format!("{} incidents", svc.name),
             filter: Some(Filter { dimension: "service", label: svc.name.clone() }),
             active: Some((groups.len(), chips.len() - 1)),
@@ -170,14 +177,9 @@ pub fn pages(r: &Renderer, rows: &Rows, put: &(dyn Fn(Rendered) -> Result<()> + 
             continue;
         }
         let label = record_status_label(st).label;
-        chips.push(Chip {
-            label: label.clone(),
-            url: format!("{base}status/{}/", st.as_str()),
-            count: members.len(),
-            active: false,
-        });
+        chips.push(Chip { label: label.clone(), url: urls::status(st.as_str()), count: members.len(), active: false });
         specs.push(Spec {
-            path: format!("incidents/status/{}/index.html", st.as_str()),
+            path: urls::status(st.as_str()),
             heading: if always { format!("{label} incidents") } else { format!("{label} maintenance") },
             filter: Some(Filter { dimension: "status", label }),
             active: Some((groups.len(), chips.len() - 1)),
@@ -189,56 +191,99 @@ pub fn pages(r: &Renderer, rows: &Rows, put: &(dyn Fn(Rendered) -> Result<()> + 
     let total = records.len();
     let month_of: Vec<Option<(i32, u32)>> =
         (0..total).map(|i| when(s, i).map(|t| t.with_timezone(&s.clock.tz)).map(|t| (t.year(), t.month()))).collect();
-    // One page at a time: the two longest are as large as all the rows.
-    specs.into_iter().try_for_each(|spec| {
-        let root = r.root(&spec.path);
+    // Every page of every list, rendered on every core: at most PAGE_ROWS cards in a context.
+    let jobs: Vec<(&Spec, Vec<Vec<usize>>)> =
+        specs.iter().map(|spec| (spec, paged(&spec.members, &month_of))).collect();
+    let jobs: Vec<(&Spec, &Vec<Vec<usize>>, usize)> =
+        jobs.iter().flat_map(|(spec, pages)| (0..pages.len()).map(move |n| (*spec, pages, n))).collect();
+    use rayon::prelude::*;
+    jobs.par_iter().try_for_each(|&(spec, pages, n)| {
         let mut chips = groups.clone();
         if let Some((g, c)) = spec.active {
             chips[g].chips[c].active = true;
         }
-        let mut page = Page {
+        let url = |k: usize| urls::list_page(&spec.path, k + 1);
+        let links: Vec<PageLink> = (0..pages.len())
+            .map(|k| PageLink { number: k + 1, label: page_label(pages, k, &month_of), url: url(k) })
+            .collect();
+        let page = Page {
             heading: spec.heading.clone(),
-            filter: spec.filter,
+            filter: spec.filter.as_ref().map(|f| Filter { dimension: f.dimension, label: f.label.clone() }),
             count: spec.members.len(),
             total,
             chips,
-            months: months(&spec.members, &month_of),
+            months: months(s, &pages[n], &month_of),
+            pagination: Pagination {
+                page: n + 1,
+                pages: pages.len(),
+                previous: (n > 0).then(|| url(n - 1)),
+                next: (n + 1 < pages.len()).then(|| url(n + 1)),
+                label: links[n].label.clone(),
+                links,
+            },
         };
-        let (path, html) = r.page("incidents.html", &spec.path, "incidents", &spec.heading, &page)?;
-        let html = super::finished(s.opts, html);
-        if let Some(pieces) = std::str::from_utf8(&html).ok().and_then(|html| cut(html, &page, &s.site_value)) {
-            // Written as it is put together: the longest lists are as large as all the rows.
-            return stream(path, &mut |out| {
-                let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-                for (text, month) in &pieces {
-                    out.write_all(text.as_bytes())?;
-                    for &i in month.map_or(&[][..], |m| &m.members) {
-                        rows.write(r, &mut out, i, &root)?;
-                    }
-                }
-                Ok(out.flush()?)
-            });
-        }
-        for m in &mut page.months {
-            m.rows = rows.get(r, &m.members, &root)?;
-        }
-        put(r.page("incidents.html", &spec.path, "incidents", &spec.heading, &page)?)
+        let path = urls::file(&url(n));
+        let title = if n == 0 { spec.heading.clone() } else { format!("{}, page {}", spec.heading, n + 1) };
+        put(r.page("incidents.html", &path, "incidents", &title, &page)?)
     })
 }
 
-/// Where a page goes that is written as it is put together: its path, and what writes it.
-pub type Stream<'a> = dyn Fn(String, &mut dyn FnMut(&mut dyn Write) -> Result<()>) -> Result<()> + Sync + 'a;
+/// A list's records cut into pages: whole months, newest first, as many as fit in [`PAGE_ROWS`];
+/// a month with more is split. Always at least one page (an empty list has one, empty).
+fn paged(members: &[usize], month_of: &[Option<(i32, u32)>]) -> Vec<Vec<usize>> {
+    let mut pages: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut k = 0;
+    while k < members.len() {
+        let month = month_of[members[k]];
+        let len = members[k..].iter().take_while(|&&i| month_of[i] == month).count();
+        let mut rest = &members[k..k + len];
+        k += len;
+        while !rest.is_empty() {
+            let page = pages.last_mut().map_or(0, |p| p.len());
+            if page > 0 && page + rest.len() > PAGE_ROWS {
+                pages.push(Vec::new());
+                continue;
+            }
+            let take = rest.len().min(PAGE_ROWS);
+            if let Some(p) = pages.last_mut() {
+                p.extend_from_slice(&rest[..take]);
+            }
+            rest = &rest[take..];
+        }
+    }
+    pages
+}
 
-/// Consecutive members grouped by the month (site zone) they happened in; each month's `rows` a
-/// placeholder for [`cut`].
-fn months(members: &[usize], month_of: &[Option<(i32, u32)>]) -> Vec<Month> {
+/// What page `k` of `pages` holds, for the pager: its months, newest first.
+fn page_label(pages: &[Vec<usize>], k: usize, month_of: &[Option<(i32, u32)>]) -> String {
+    let page = &pages[k];
+    let (Some(&first), Some(&last)) = (page.first(), page.last()) else {
+        return "No records".to_string();
+    };
+    let date = |m: Option<(i32, u32)>| m.and_then(|(y, m)| NaiveDate::from_ymd_opt(y, m, 1));
+    let (newest, oldest) = (date(month_of[first]), date(month_of[last]));
+    let mut label = match (newest, oldest) {
+        (Some(a), Some(b)) if a == b => a.format("%B %Y").to_string(),
+        (Some(a), Some(b)) if a.year() == b.year() => format!("{} – {}", a.format("%B"), b.format("%B %Y")),
+        (Some(a), Some(b)) => format!("{} – {}", a.format("%B %Y"), b.format("%B %Y")),
+        (Some(a), None) => format!("{} – undated", a.format("%B %Y")),
+        (None, _) => "Undated".to_string(),
+    };
+    let continued = k > 0 && pages[k - 1].last().is_some_and(|&i| month_of[i] == month_of[first]);
+    if continued {
+        label.push_str(" (continued)");
+    }
+    label
+}
+/// Consecutive members grouped by the month (site zone) they happened in.
+fn months<'a>(s: &'a Shared, members: &[usize], month_of: &[Option<(i32, u32)>]) -> Vec<Month<'a>> {
     let mut out: Vec<Month> = Vec::new();
     let mut current = None;
     for &i in members {
         match out.last_mut() {
             Some(m) if current == Some(month_of[i]) => {
                 m.count += 1;
-                m.members.push(i);
+                m.cards.push(s.card(i));
             }
             _ => {
                 current = Some(month_of[i]);
@@ -246,31 +291,9 @@ fn months(members: &[usize], month_of: &[Option<(i32, u32)>]) -> Vec<Month> {
                     Some(d) => (d.format("%Y-%m").to_string(), d.format("%B %Y").to_string()),
                     None => ("undated".to_string(), "Undated".to_string()),
                 };
-                let rows = format!("{MARK}rows {}{MARK}", out.len());
-                out.push(Month { key, label, count: 1, rows, members: vec![i] });
+                out.push(Month { key, label, count: 1, cards: vec![s.card(i)] });
             }
         }
     }
     out
-}
-
-/// The rendered list page cut at its month placeholders: each piece of the page's text with the
-/// month whose rows follow it. The rows (megabytes at 10,000 records) go straight into the file
-/// instead of through tera's context. `None` when a placeholder may not be what it seems (the
-/// page's own values hold [`MARK`]); the page is then rendered with the rows in place.
-fn cut<'h, 'p>(html: &'h str, page: &'p Page, site: &serde_json::Value) -> Option<Vec<(&'h str, Option<&'p Month>)>> {
-    if marks(page)? != 2 * page.months.len() || value_marks(site) != 0 {
-        return None;
-    }
-    let mut pieces = Vec::with_capacity(page.months.len() + 1);
-    let mut rest = html;
-    while let Some(at) = rest.find(MARK) {
-        let after = &rest[at + MARK.len()..];
-        let end = after.find(MARK)?;
-        let month = page.months.get(after[..end].strip_prefix("rows ")?.parse::<usize>().ok()?)?;
-        pieces.push((&rest[..at], Some(month)));
-        rest = &after[end + MARK.len()..];
-    }
-    pieces.push((rest, None));
-    Some(pieces)
 }

@@ -7,8 +7,9 @@ use super::context::{Sev, Shared};
 use super::time::Time;
 use super::{Rendered, Renderer};
 use crate::duration::human;
+use crate::metrics::show::ordered;
 use crate::metrics::{self, Figure, Filter, Group, Report};
-use crate::render::charts;
+use crate::render::{charts, urls};
 use crate::schema::PostmortemPolicy;
 use crate::site::Audience;
 use anyhow::Result;
@@ -178,6 +179,29 @@ pub fn page(r: &Renderer) -> Result<Rendered> {
     r.page("reports.html", "reports/index.html", "reports", "Reports", &page)
 }
 
+/// The charts draw the latest two years by month and the latest year by week (the tables by
+/// month hold every month): a chart of every week of a long history outgrows the page budget.
+const CHART_MONTHS: usize = 24;
+const CHART_WEEKS: usize = 52;
+/// The repeat incidents listed by name, newest first (the share counts them all).
+const REPEATS_SHOWN: usize = 50;
+
+/// The last `n` entries of a map keyed by sortable periods (`2026-03`, `2026-W09`).
+fn latest<V: Clone>(map: &BTreeMap<String, V>, n: usize) -> BTreeMap<String, V> {
+    map.iter().rev().take(n).map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
+/// The newest `n` of the records `ids`, newest first (ids not in the view last, as given).
+fn latest_records<'a>(s: &Shared, ids: &'a [String], n: usize) -> Vec<&'a String> {
+    let mut known: Vec<(usize, &String)> =
+        ids.iter().filter_map(|id| s.by_id.get(id.as_str()).map(|&i| (i, id))).collect();
+    known.sort_by(|a, b| super::listing::newest_first(s, a.0, b.0));
+    let mut out: Vec<&String> = known.into_iter().map(|(_, id)| id).collect();
+    out.extend(ids.iter().filter(|id| !s.by_id.contains_key(id.as_str())));
+    out.truncate(n);
+    out
+}
+
 fn build(s: &Shared, report: &Report) -> Page {
     let severities: Vec<&str> = s.view.policy.severities.iter().map(|x| x.id.as_str()).collect();
     let services: Vec<&str> = s.view.policy.services.iter().map(|x| x.id.as_str()).collect();
@@ -204,7 +228,7 @@ fn build(s: &Shared, report: &Report) -> Page {
             .map(|(id, g)| {
                 let mut v = group(id, id.to_string(), g);
                 v.severity = Some(s.severity(id));
-                v.url = Some(format!("incidents/severity/{}/", super::listing::segment(id)));
+                v.url = Some(urls::severity(id));
                 v
             })
             .collect(),
@@ -213,7 +237,7 @@ fn build(s: &Shared, report: &Report) -> Page {
             .map(|(id, g)| {
                 let mut v = group(id, s.service_name(id), g);
                 if services.contains(&id) {
-                    v.url = Some(format!("incidents/service/{}/", super::listing::segment(id)));
+                    v.url = Some(urls::service(id));
                 }
                 v
             })
@@ -224,8 +248,8 @@ fn build(s: &Shared, report: &Report) -> Page {
             .map(|(m, g)| GroupView { month: true, ..group(m, month_label(m), g) })
             .collect(),
         charts: Charts {
-            mttx: charts::mttx_by_month(&report.by_month),
-            volume: charts::weekly_volume(&report.volume.by_week, &severities),
+            mttx: charts::mttx_by_month(&latest(&report.by_month, CHART_MONTHS)),
+            volume: charts::weekly_volume(&latest(&report.volume.by_week, CHART_WEEKS), &severities),
             ttr: charts::ttr_histogram(&report.ttr_histogram),
             actions: charts::open_actions(&report.action_items.open_over_time),
         },
@@ -261,10 +285,8 @@ fn build(s: &Shared, report: &Report) -> Page {
             incidents: report.repeats.incidents,
             repeats: report.repeats.repeats,
             share: percent(report.repeats.share),
-            list: report
-                .repeats
-                .ids
-                .iter()
+            list: latest_records(s, &report.repeats.ids, REPEATS_SHOWN)
+                .into_iter()
                 .map(|id| LinkView {
                     id: id.clone(),
                     title: s.by_id.get(id.as_str()).map(|&i| s.card(i).title.clone()).unwrap_or_else(|| id.clone()),
@@ -332,14 +354,6 @@ fn build(s: &Shared, report: &Report) -> Page {
     }
 }
 
-/// The map's entries in `order` first (the policy's order), then the others by key.
-fn ordered<'a, V>(map: &'a BTreeMap<String, V>, order: &[&str]) -> Vec<(&'a str, &'a V)> {
-    let mut out: Vec<(&str, &V)> =
-        order.iter().filter_map(|k| map.get_key_value(*k)).map(|(k, v)| (k.as_str(), v)).collect();
-    out.extend(map.iter().filter(|(k, _)| !order.contains(&k.as_str())).map(|(k, v)| (k.as_str(), v)));
-    out
-}
-
 fn group(key: &str, label: String, g: &Group) -> GroupView {
     GroupView {
         key: key.to_string(),
@@ -376,7 +390,7 @@ fn seconds(v: Option<f64>) -> String {
 
 /// "27%"; "—" for none.
 fn percent(v: Option<f64>) -> String {
-    v.map(|r| format!("{:.0}%", r * 100.0)).unwrap_or_else(|| "—".to_string())
+    metrics::show::percent(v, "—")
 }
 
 /// A policy limit; "—" when the policy sets none.

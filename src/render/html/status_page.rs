@@ -16,8 +16,11 @@ struct Banner {
     text: String,
 }
 
+/// A day of a service's 90-day bar with something on it (days without are the bar's background).
 #[derive(Serialize)]
 struct DayView {
+    /// The day's place in the bar: 0 for the first (oldest) day.
+    x: usize,
     class: &'static str,
     /// The tooltip: the date and what happened.
     text: String,
@@ -71,7 +74,7 @@ struct Page<'a> {
     active_incidents: Vec<Active<'a>>,
     active_maintenance: Vec<Active<'a>>,
     upcoming_maintenance: Vec<Active<'a>>,
-    recently_resolved: Vec<String>,
+    recently_resolved: Vec<&'a Card>,
     recent_days: i64,
     history_days: i64,
 }
@@ -95,7 +98,7 @@ pub fn page(r: &Renderer) -> Result<Rendered> {
         active_incidents: active(&st.active_incidents),
         active_maintenance: active(&st.active_maintenance),
         upcoming_maintenance: active(&st.upcoming_maintenance),
-        recently_resolved: st.recently_resolved.iter().map(|&i| r.row(i, &r.root(PATH))).collect::<Result<_>>()?,
+        recently_resolved: st.recently_resolved.iter().map(|&i| s.card(i)).collect(),
         recent_days: status::RECENT_DAYS,
         history_days: status::HISTORY_DAYS,
     };
@@ -141,27 +144,33 @@ fn service(s: &Shared, svc: &status::ServiceState) -> ServiceView {
     let days: Vec<DayView> = svc
         .days
         .iter()
-        .map(|d| {
+        .enumerate()
+        .filter(|(_, d)| !d.records.is_empty() || d.worst.is_some())
+        .map(|(x, d)| {
             let date = d.date.format("%-d %b %Y").to_string();
             let state = d.worst.unwrap_or(ComponentStatus::Operational);
-            let text = if d.records.is_empty() {
-                format!("{date}: no incidents")
-            } else {
-                let what: Vec<String> = d
-                    .records
-                    .iter()
-                    .map(|id| match s.by_id.get(id.as_str()) {
+            // The first record by id and title, and how many more: a day's tooltip stays short
+            // however busy the day was (the incident pages have the rest).
+            let what = match d.records.first() {
+                None => String::new(),
+                Some(id) => {
+                    let first = match s.by_id.get(id.as_str()) {
                         Some(&i) => format!("{} {}", id, s.view.records[i].title()),
                         None => id.clone(),
-                    })
-                    .collect();
-                match d.worst {
-                    Some(w) => format!("{date}: {}. {}", w.label(), what.join("; ")),
-                    None => format!("{date}: {}", what.join("; ")),
+                    };
+                    match d.records.len() - 1 {
+                        0 => first,
+                        more => format!("{first} and {more} more"),
+                    }
                 }
             };
+            let text = match (d.worst, what.is_empty()) {
+                (Some(w), false) => format!("{date}: {}. {what}", w.label()),
+                (Some(w), true) => format!("{date}: {}", w.label()),
+                (None, _) => format!("{date}: {what}"),
+            };
             let url = d.records.first().filter(|id| s.by_id.contains_key(id.as_str())).map(|id| s.record_url(id));
-            DayView { class: state_class(state), text, url }
+            DayView { x, class: state_class(state), text, url }
         })
         .collect();
     ServiceView {

@@ -1,6 +1,6 @@
 //! `actions/index.html`: the action-item tracker across every incident in the view — overdue (due
 //! before the build's date), open by due date, by owner, the latest done and won't-do items, and
-//! the completion rate; and the archive of every closed item, a page per 500 (`actions/done/`,
+//! the completion rate; and the archive of every closed item, a page per 250 (`actions/done/`,
 //! `actions/wont-do/`), when there are more than the tracker lists.
 
 use super::context::{Label, Shared};
@@ -153,10 +153,10 @@ struct Pagination {
 
 /// How many closed items of each kind the tracker itself lists, most recent first: at 10,000
 /// incidents there are tens of thousands, which belong in the archive, not on one page.
-const CLOSED_SHOWN: usize = 100;
+const CLOSED_SHOWN: usize = 20;
 
 /// How many items an archive page lists.
-const ARCHIVE_PAGE: usize = 500;
+const ARCHIVE_PAGE: usize = 250;
 
 /// An action item with the record it belongs to (an index into `view.records`).
 type Item<'a> = (usize, &'a ActionItem);
@@ -282,12 +282,7 @@ pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Res
 /// The site path of page `n` (from 1) of a closed list's archive: `actions/done/`,
 /// `actions/done/2/`, `actions/wont-do/`, …
 fn archive_url(kind: &str, n: usize) -> String {
-    let folder = kind.replace('_', "-");
-    if n == 1 {
-        format!("actions/{folder}/")
-    } else {
-        format!("actions/{folder}/{n}/")
-    }
+    crate::render::urls::actions_archive(kind, n)
 }
 
 fn title(a: &ActionItem) -> String {
