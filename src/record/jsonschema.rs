@@ -110,6 +110,11 @@ fn top_property(key: &str, policy: Option<&Policy>) -> Option<Value> {
         ),
         "window" => describe(json!({"$ref": "#/$defs/window"}), "Maintenance only: when the work happens."),
         "extra" => describe(json!({"type": "object"}), "A free map that themes may read; anything goes here."),
+        "imported" => describe(
+            json!({"type": "string", "pattern": "^[A-Za-z0-9_-]+$"}),
+            "The system the record was converted from (statuspage, cstate): role, post-mortem, \
+             acknowledgement and update-cadence policies do not apply to it.",
+        ),
         _ => return None,
     };
     Some(s)

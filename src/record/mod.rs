@@ -5,8 +5,10 @@ mod derived;
 pub mod edit;
 pub mod jsonschema;
 mod parse;
+mod states;
 
 pub use derived::{Durations, Milestones};
+pub(crate) use parse::to_json as yaml_to_json;
 pub use parse::{not_utf8, parse, parse_runbook, split_front_matter};
 
 use crate::diag::Pos;
@@ -161,6 +163,25 @@ pub struct Impact {
     pub level: ImpactLevel,
 }
 
+/// One service's state as of an `update` entry (`impact:` on the update): a level, or `None`
+/// for `operational` (the service is listed as fine again).
+#[derive(Debug, Clone, Serialize)]
+pub struct UpdateImpact {
+    pub service: At<String>,
+    pub level: Option<ImpactLevel>,
+}
+
+impl UpdateImpact {
+    /// The levels an update may give, `operational` among them.
+    pub const LEVELS: [(&'static str, Option<ImpactLevel>); 5] = [
+        ("operational", None),
+        ("degraded", Some(ImpactLevel::Degraded)),
+        ("partial", Some(ImpactLevel::Partial)),
+        ("major", Some(ImpactLevel::Major)),
+        ("maintenance", Some(ImpactLevel::Maintenance)),
+    ];
+}
+
 /// A role as written (`ic`) and the people holding it.
 #[derive(Debug, Clone, Serialize)]
 pub struct RoleAssignment {
@@ -228,6 +249,9 @@ pub struct Event {
     pub role: Option<String>,
     /// The `public:` override as written; see [`Event::is_public`].
     pub public: Option<bool>,
+    /// For `update`: the listed services' states as of this update (empty: not said).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub impact: Vec<UpdateImpact>,
     #[serde(skip)]
     pub pos: Pos,
     /// Position in the file, for stable ordering of equal times.
@@ -362,6 +386,10 @@ pub struct Record {
     pub milestones: Milestones,
     /// The free `extra:` map, for themes.
     pub extra: serde_json::Value,
+    /// `imported:` the system the record was converted from (`statuspage`, `cstate`): the
+    /// policies needing what such a system never recorded (roles, post-mortem, acknowledgement,
+    /// update cadence) do not apply to it.
+    pub imported: Option<String>,
     /// The Markdown body (the post-mortem narrative).
     pub body: String,
     /// The file line the body starts on.

@@ -7,7 +7,7 @@ use crate::diag::Diagnostic;
 use crate::yaml::{self, Node, Value};
 use std::borrow::Cow;
 
-pub(crate) const TOP_KEYS: [&str; 18] = [
+pub(crate) const TOP_KEYS: [&str; 19] = [
     "id",
     "kind",
     "title",
@@ -26,8 +26,10 @@ pub(crate) const TOP_KEYS: [&str; 18] = [
     "exclude_from_metrics",
     "window",
     "extra",
+    "imported",
 ];
-pub(crate) const EVENT_KEYS: [&str; 9] = ["at", "event", "text", "by", "public", "status", "from", "to", "role"];
+pub(crate) const EVENT_KEYS: [&str; 10] =
+    ["at", "event", "text", "by", "public", "status", "from", "to", "role", "impact"];
 pub(crate) const ACTION_KEYS: [&str; 8] = ["id", "title", "owner", "due", "status", "priority", "done_on", "link"];
 pub(crate) const POSTMORTEM_KEYS: [&str; 3] = ["status", "facilitator", "meeting"];
 pub(crate) const WINDOW_KEYS: [&str; 2] = ["from", "until"];
@@ -227,6 +229,7 @@ fn read_record(ctx: &mut Ctx, root: &Node, path: &str, body: String, body_line: 
     let exclude_from_metrics =
         f.get("exclude_from_metrics").and_then(|n| ctx.boolean(n, "exclude_from_metrics")).unwrap_or(false);
     let extra = f.get("extra").map(|n| extra_json(ctx, n)).unwrap_or(serde_json::Value::Null);
+    let imported = f.get("imported").and_then(|n| read_imported(ctx, n));
     // A required key that is absent or empty; a present but invalid value was reported already.
     let absent: Vec<(&str, Option<Pos>)> = ["title", "status", "severity", "window"]
         .into_iter()
@@ -282,11 +285,22 @@ fn read_record(ctx: &mut Ctx, root: &Node, path: &str, body: String, body_line: 
         milestones: Milestones::of(&timeline),
         timeline,
         extra,
+        imported,
         body,
         body_line,
         pos: record_pos,
         damaged,
     })
+}
+
+/// `imported:` names the system a record was converted from: a word such as `statuspage`.
+fn read_imported(ctx: &mut Ctx, node: &Node) -> Option<String> {
+    let source = ctx.string(node, "imported")?;
+    if source.is_empty() || !source.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        ctx.error(node, "bad-value", format!("`imported` names the source system in one word, not `{source}`"));
+        return None;
+    }
+    Some(source)
 }
 
 fn read_impact(ctx: &mut Ctx, node: &Node) -> Vec<Impact> {
@@ -295,6 +309,18 @@ fn read_impact(ctx: &mut Ctx, node: &Node) -> Vec<Impact> {
     for (service, key, level) in f.all() {
         if let Some(level) = ctx.one_of(level, "impact level", &ImpactLevel::ALL) {
             out.push(Impact { service: At::new(service.to_string(), ctx.pos(key)), level });
+        }
+    }
+    out
+}
+
+/// An update's `impact:`: service → level, `operational` included.
+fn read_update_impact(ctx: &mut Ctx, node: &Node) -> Vec<UpdateImpact> {
+    let Some(mut f) = ctx.map(node, "an update's impact") else { return Vec::new() };
+    let mut out = Vec::new();
+    for (service, key, level) in f.all() {
+        if let Some(level) = ctx.one_of(level, "impact level", &UpdateImpact::LEVELS) {
+            out.push(UpdateImpact { service: At::new(service.to_string(), ctx.pos(key)), level });
         }
     }
     out
@@ -332,6 +358,8 @@ fn read_timeline(ctx: &mut Ctx, node: &Node, kind: Kind) -> (Vec<Event>, bool) {
         let from = f.get("from").and_then(|n| ctx.string(n, "from"));
         let to = f.get("to").and_then(|n| ctx.string(n, "to"));
         let role = f.get("role").and_then(|n| ctx.string(n, "role"));
+        let impact_node = f.get("impact");
+        let impact = impact_node.map(|n| read_update_impact(ctx, n)).unwrap_or_default();
         let (has_at, has_event) = (f.key_node("at").is_some(), f.key_node("event").is_some());
         // A status that is there but not valid is reported as such (bad-value), not as missing too.
         let has_status = status_node.is_some_and(|n| !n.is_null());
@@ -348,7 +376,10 @@ fn read_timeline(ctx: &mut Ctx, node: &Node, kind: Kind) -> (Vec<Event>, bool) {
             dropped = true;
             continue;
         };
-        let event = Event { at, kind, text, by, status, from, to, role, public, pos, index };
+        if let Some(n) = impact_node.filter(|_| kind != EventKind::Update) {
+            ctx.error(n, "bad-value", "only an `update` entry may carry `impact` (the services' states as of it)");
+        }
+        let event = Event { at, kind, text, by, status, from, to, role, public, impact, pos, index };
         check_event_fields(ctx, &event, has_status);
         out.push(event);
     }
@@ -514,7 +545,7 @@ fn extra_json(ctx: &mut Ctx, node: &Node) -> serde_json::Value {
 
 /// The `extra:` map as JSON for themes: plain `true`/`false` and numbers keep their type; of a
 /// repeated key, the first.
-fn to_json(node: &Node) -> serde_json::Value {
+pub(crate) fn to_json(node: &Node) -> serde_json::Value {
     use serde_json::Value as J;
     match &node.value {
         _ if node.is_null() => J::Null,
