@@ -219,3 +219,62 @@ fn cstate_issues_import_with_their_track_updates() {
     assert!(again.status.success());
     assert_eq!(snapshot(root), first);
 }
+
+/// The site's own Statuspage export imported into an empty copy of the site, built again.
+#[test]
+fn importing_the_sites_own_incidents_json_gives_back_the_same_incidents() {
+    use incsite::render::{self, Options};
+    use incsite::site::Audience;
+    let now = DateTime::parse_from_rfc3339("2026-09-01T00:00:00Z").unwrap().with_timezone(&Utc);
+    let build = |root: &Path| -> (serde_json::Value, serde_json::Value) {
+        let site = incsite::site::load(root, now).unwrap();
+        let opts = Options { now, base_url: site.config.base_url.clone(), live_reload: false, theme_dir: None };
+        let pages = render::render(&site.view(Audience::Public), &opts).unwrap();
+        let file = |path: &str| serde_json::from_slice(&pages[path]).unwrap();
+        (file("api/v2/incidents.json"), file("api/v2/scheduled-maintenances.json"))
+    };
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (original, windows) = build(demo);
+
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    std::fs::copy(demo.join("incsite.toml"), root.join("incsite.toml")).unwrap();
+    common::copy_dir(&demo.join("schema"), &root.join("schema"));
+    std::fs::create_dir_all(root.join("content/incidents")).unwrap();
+    let export = root.join("incidents.json");
+    std::fs::write(&export, serde_json::to_vec(&original).unwrap()).unwrap();
+    // The windows too: a component's `updated_at` is the last change anywhere on the site.
+    let maintenances = root.join("scheduled-maintenances.json");
+    std::fs::write(&maintenances, serde_json::to_vec(&windows).unwrap()).unwrap();
+    let out = incsite(root).args(["import", "statuspage"]).arg(&export).arg(&maintenances).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let check = incsite(root).arg("check").output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+    let (again, _) = build(root);
+
+    // Update ids are the record's file positions: the only thing allowed to differ.
+    let strip = |mut v: serde_json::Value| {
+        for i in v["incidents"].as_array_mut().unwrap() {
+            for u in i["incident_updates"].as_array_mut().unwrap() {
+                u.as_object_mut().unwrap().remove("id");
+            }
+        }
+        v
+    };
+    let (original, again) = (strip(original), strip(again));
+    let incidents = original["incidents"].as_array().unwrap();
+    assert!(incidents.len() >= 10, "the demo has enough incidents to compare");
+    assert!(
+        incidents.iter().any(|i| i["incident_updates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["affected_components"].as_array().is_some_and(|a| !a.is_empty()))),
+        "some updates carry components"
+    );
+    let again_list = again["incidents"].as_array().unwrap();
+    assert_eq!(again_list.len(), incidents.len());
+    for (a, b) in incidents.iter().zip(again_list) {
+        assert_eq!(a, b, "incident {} changed in the round trip", a["id"]);
+    }
+}

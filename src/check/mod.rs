@@ -20,6 +20,7 @@ mod refs;
 mod roles;
 mod service;
 mod timeline;
+mod update_impact;
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
@@ -123,6 +124,7 @@ const TIMELESS: &[Rule] = &[
     actions::done_without_date,
     roles::placeholders,
     service::example_record,
+    update_impact::within_record,
 ];
 
 /// The time-independent rules that ask for what an imported record's source never recorded

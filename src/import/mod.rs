@@ -114,14 +114,13 @@ pub fn level_rank(level: &str) -> u8 {
     }
 }
 
-/// An id usable in URLs and file names: lowercase ASCII letters and digits joined by hyphens.
+/// An id usable in URLs and file names: lowercase ASCII letters and digits joined by hyphens
+/// (`fallback` when the text has none to keep).
 pub fn id_slug(text: &str, fallback: &str) -> String {
-    let slug = crate::cmd::new::slug(text);
-    if slug == "incident" && crate::cmd::new::slug(fallback) != "incident" && !text.to_lowercase().contains("incident")
-    {
-        fallback.to_string()
+    if text.chars().any(|c| c.is_alphanumeric()) && crate::cmd::new::slug(text) != "incident" {
+        crate::cmd::new::slug(text)
     } else {
-        slug
+        fallback.to_string()
     }
 }
 

@@ -274,8 +274,9 @@ fn draft(
     }
     for c in object.get("components").and_then(Value::as_array).into_iter().flatten() {
         let Some(service) = c.get("id").and_then(Value::as_str).and_then(|id| service_of.get(id)) else { continue };
+        // A window's components are all under maintenance, whatever its updates list.
         let listed_in_updates = updates.iter().any(|u| u.impact.iter().any(|(s, _)| s == service));
-        if !listed_in_updates && impact.iter().all(|(s, _)| s != service) {
+        if (maintenance || !listed_in_updates) && impact.iter().all(|(s, _)| s != service) {
             let level = if maintenance { "maintenance" } else { level_of_impact(impact_word) };
             impact.push((service.clone(), level));
         }
@@ -335,6 +336,10 @@ fn draft(
         });
         draft.window = Some((from, until));
         draft.at = from;
+        // A window's services are under maintenance inside it: its updates' states add nothing.
+        for u in &mut updates {
+            u.impact.clear();
+        }
         draft.status = Some(match status_word {
             "in_progress" | "verifying" => "in_progress",
             "completed" | "resolved" => "completed",
