@@ -278,3 +278,52 @@ fn importing_the_sites_own_incidents_json_gives_back_the_same_incidents() {
         assert_eq!(a, b, "incident {} changed in the round trip", a["id"]);
     }
 }
+
+/// Update texts are inline Markdown on the pages (HTML from older Statuspage updates kept, but
+/// sanitized like a post-mortem); the API keeps them as written.
+#[test]
+fn update_texts_render_as_sanitized_markdown_and_stay_as_written_in_the_api() {
+    use incsite::render::{self, Options};
+    use incsite::site::Audience;
+    let site = common::copy_site("import");
+    let root = site.path();
+    let out = incsite(root).args(["import", "statuspage"]).arg(fixture("statuspage")).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let evil = "---\nid: EVIL\ntitle: Evil\nseverity: SEV-3\nstatus: investigating\nimported: statuspage\ntimeline:\n  - {at: 2025-06-01T10:00:00Z, event: detected}\n  - at: 2025-06-01T10:05:00Z\n    event: update\n    status: investigating\n    text: \"Look [here](javascript:alert(2)) or <a href=x onclick=alert(3)>there</a>, `code` *now*. <script>alert(1)</script>\"\n---\n";
+    std::fs::write(root.join("content/incidents/2025/evil.md"), evil).unwrap();
+    let now = DateTime::parse_from_rfc3339("2025-06-13T00:00:00Z").unwrap().with_timezone(&Utc);
+    let site = incsite::site::load(root, now).unwrap();
+    let opts = Options { now, base_url: site.config.base_url.clone(), live_reload: false, theme_dir: None };
+    let pages = render::render(&site.view(Audience::Public), &opts).unwrap();
+    let page = |path: &str| String::from_utf8(pages[path].clone()).unwrap();
+
+    let git = page("incidents/abc123def456/index.html");
+    assert!(git.contains("<li>pushes succeed again</li>"), "HTML lists kept");
+    assert!(git.contains("<code>error: RPC failed</code>"), "Markdown code");
+    assert!(!git.contains("&lt;ul&gt;"), "not shown literally");
+    let actions = page("incidents/p31zjtct2jer/index.html");
+    assert!(actions.contains("<strong>back</strong>"));
+    assert!(actions.contains("<a href=\"https://docs.example.com/actions\""));
+
+    let evil = page("incidents/EVIL/index.html");
+    assert!(!evil.contains("<script>alert"), "scripts dropped");
+    assert!(!evil.contains("href=\"javascript:"), "javascript: links dropped: {evil}");
+    assert!(!evil.contains("onclick"), "event handlers dropped");
+    assert!(evil.contains("<code>code</code>") && evil.contains("<em>now</em>"), "{evil}");
+    // The status page shows the open incident's updates the same way.
+    let index = page("index.html");
+    assert!(index.contains("<code>code</code>"), "the status page renders update Markdown");
+    assert!(!index.contains("<script>alert"));
+
+    // The API's body is the text as written.
+    let api: serde_json::Value = serde_json::from_slice(&pages["api/v2/incidents.json"]).unwrap();
+    let bodies: Vec<&str> = api["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|i| i["incident_updates"].as_array().unwrap())
+        .map(|u| u["body"].as_str().unwrap())
+        .collect();
+    assert!(bodies.contains(&"<p>A fix has been deployed:</p><ul><li>pushes succeed again</li><li>API latency is <b>recovering</b></li></ul>"));
+    assert!(bodies.iter().any(|b| b.ends_with("*now*. <script>alert(1)</script>")));
+}

@@ -56,6 +56,8 @@ pub struct UpdateView {
     pub time: Time,
     pub label: String,
     pub text: Option<String>,
+    /// An update's text as sanitized HTML (inline Markdown); `None` for other entries.
+    pub text_html: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -118,6 +120,11 @@ pub fn updates(s: &Shared, record: &Record) -> Vec<UpdateView> {
                 (kind, _) => super::incident::event_label(kind).to_string(),
             },
             text: e.text.clone(),
+            text_html: e
+                .text
+                .as_deref()
+                .filter(|_| e.kind == EventKind::Update)
+                .map(|t| super::markdown::render_update(t, &s.base_path, &super::context::relative_root(PATH))),
         })
         .collect()
 }
