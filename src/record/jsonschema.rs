@@ -140,6 +140,11 @@ fn event_property(key: &str, any_status: &[&str], policy: Option<&Policy>) -> Op
         "from" => describe(text(), "For severity: the old level; for handoff: who handed over."),
         "to" => describe(text(), "For severity: the new level; for handoff: who took over."),
         "role" => describe(role_name(policy), "For handoff: the role that changed hands."),
+        "impact" => describe(
+            update_impact(policy),
+            "For update: service id → operational | degraded | partial | major | maintenance, the \
+             services' states as of this update (never worse than the record's impact).",
+        ),
         _ => return None,
     };
     Some(s)
@@ -270,6 +275,19 @@ fn impact(policy: Option<&Policy>) -> Value {
                     (s.id.clone(), describe(level.clone(), &doc))
                 })
                 .collect();
+            json!({"type": "object", "properties": properties, "additionalProperties": false})
+        }
+        _ => json!({"type": "object", "additionalProperties": level}),
+    }
+}
+
+/// An update's `impact:`: the record's levels plus `operational`, per service.
+fn update_impact(policy: Option<&Policy>) -> Value {
+    let level = enumeration(&names(&crate::record::UpdateImpact::LEVELS));
+    match policy {
+        Some(p) if !p.services.is_empty() => {
+            let properties: Map<String, Value> =
+                p.services.iter().map(|s| (s.id.clone(), describe(level.clone(), &s.name))).collect();
             json!({"type": "object", "properties": properties, "additionalProperties": false})
         }
         _ => json!({"type": "object", "additionalProperties": level}),
