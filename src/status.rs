@@ -312,6 +312,7 @@ pub fn compute(view: &View, now: DateTime<Utc>) -> Status {
                     .filter(|_| record.status.as_ref().map(|s| s.value) != Some(RecordStatus::Cancelled))
                     .map(|w| (w.from.with_timezone(&Utc), w.until.with_timezone(&Utc).min(now))),
                 Kind::Incident => incident_span(record).map(|(s, e)| (s, e.unwrap_or(now).min(now))),
+                Kind::Notice => None,
             };
             let Some((from, until)) = span else { continue };
             if until <= window_start_utc || from > now || until < from {

@@ -207,6 +207,23 @@ fn cstate_issues_import_with_their_track_updates() {
     let impact: Vec<(&str, ImpactLevel)> = east.impact.iter().map(|i| (i.service.value.as_str(), i.level)).collect();
     // `API` is the site's own service (same name); Media Proxy is new.
     assert_eq!(impact, vec![("api", ImpactLevel::Partial), ("media-proxy", ImpactLevel::Partial)]);
+    // Informational posts are notices: pinned kept, from `date` (an offset honoured).
+    let pinned = record(&all, "2024-02-24-maintenance-window");
+    assert_eq!(pinned.kind, incsite::record::Kind::Notice);
+    assert!(pinned.notice.as_ref().is_some_and(|n| n.pin && n.until.is_none()));
+    let text =
+        std::fs::read_to_string(root.join("content/incidents/2024/2024-02-24-maintenance-announcement.md")).unwrap();
+    assert!(
+        text.contains("kind: notice\n")
+            && text.contains("pin: true\n")
+            && text.contains("from: 2024-02-24T10:35:00+01:00\n"),
+        "{text}"
+    );
+    let now = DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap().with_timezone(&Utc);
+    let loaded = incsite::site::load(root, now).unwrap();
+    let notices: Vec<&str> =
+        loaded.records.iter().filter(|r| r.notice.is_some()).map(|r| r.id.value.as_str()).collect();
+    assert_eq!(notices.len(), 2, "{notices:?}");
     let down = record(&all, "2024-12-27-gateway-down");
     assert_eq!(down.status.as_ref().unwrap().value.as_str(), "identified");
     assert_eq!(down.severity.as_ref().unwrap().value, "SEV-1");

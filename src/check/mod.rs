@@ -15,6 +15,7 @@
 
 mod actions;
 mod headings;
+mod notice;
 mod postmortem;
 mod refs;
 mod roles;
@@ -125,6 +126,7 @@ const TIMELESS: &[Rule] = &[
     roles::placeholders,
     service::example_record,
     update_impact::within_record,
+    notice::services,
 ];
 
 /// The time-independent rules that ask for what an imported record's source never recorded

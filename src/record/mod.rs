@@ -56,10 +56,29 @@ pub const ID_CHARS: &str = "may hold only letters, digits, `.`, `_` and `-`, and
 pub enum Kind {
     Incident,
     Maintenance,
+    /// An announcement with no outage: shown on the status page while current, never in metrics.
+    Notice,
 }
 
 impl Kind {
-    pub const ALL: [(&'static str, Kind); 2] = [("incident", Kind::Incident), ("maintenance", Kind::Maintenance)];
+    pub const ALL: [(&'static str, Kind); 3] =
+        [("incident", Kind::Incident), ("maintenance", Kind::Maintenance), ("notice", Kind::Notice)];
+}
+
+/// A notice's own fields: when it is shown, whether it stays on top, and the services it concerns.
+#[derive(Debug, Clone, Serialize)]
+pub struct Notice {
+    pub from: DateTime<FixedOffset>,
+    pub until: Option<DateTime<FixedOffset>>,
+    pub pin: bool,
+    pub services: Vec<At<String>>,
+}
+
+impl Notice {
+    /// Shown at `now`: from `from`, until `until` (open-ended without one).
+    pub fn is_current(&self, now: DateTime<chrono::Utc>) -> bool {
+        self.from <= now && self.until.is_none_or(|u| now < u)
+    }
 }
 
 /// The state of an incident (first four) or a maintenance window (last four).
@@ -380,6 +399,8 @@ pub struct Record {
     pub action_items: Vec<ActionItem>,
     pub postmortem: Option<Postmortem>,
     pub window: Option<At<Window>>,
+    /// `kind: notice` only.
+    pub notice: Option<Notice>,
     pub exclude_from_metrics: bool,
     /// The milestone times, taken from the whole timeline before any audience filter, so that a
     /// public view keeps its durations even when the milestone entries themselves are internal.

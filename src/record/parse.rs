@@ -7,7 +7,7 @@ use crate::diag::Diagnostic;
 use crate::yaml::{self, Node, Value};
 use std::borrow::Cow;
 
-pub(crate) const TOP_KEYS: [&str; 19] = [
+pub(crate) const TOP_KEYS: [&str; 23] = [
     "id",
     "kind",
     "title",
@@ -27,6 +27,10 @@ pub(crate) const TOP_KEYS: [&str; 19] = [
     "window",
     "extra",
     "imported",
+    "from",
+    "until",
+    "pin",
+    "services",
 ];
 pub(crate) const EVENT_KEYS: [&str; 10] =
     ["at", "event", "text", "by", "public", "status", "from", "to", "role", "impact"];
@@ -208,9 +212,13 @@ fn read_record(ctx: &mut Ctx, root: &Node, path: &str, body: String, body_line: 
     let severity = text_at(ctx, &mut f, "severity");
     let statuses: &[(&str, Status)] = match kind {
         Kind::Incident => &Status::INCIDENT,
-        Kind::Maintenance => &Status::MAINTENANCE,
+        Kind::Maintenance | Kind::Notice => &Status::MAINTENANCE,
     };
-    let status = f.get("status").and_then(|n| ctx.one_of(n, "status", statuses).map(|s| At::new(s, ctx.pos(n))));
+    // A notice has no status (reported below as such, not as a bad one).
+    let status = f
+        .get("status")
+        .filter(|_| kind != Kind::Notice)
+        .and_then(|n| ctx.one_of(n, "status", statuses).map(|s| At::new(s, ctx.pos(n))));
     let visibility = read_visibility(ctx, &mut f);
     let summary = f.get("summary").and_then(|n| ctx.string(n, "summary"));
     let impact = f.get("impact").map(|n| read_impact(ctx, n)).unwrap_or_default();
@@ -230,8 +238,16 @@ fn read_record(ctx: &mut Ctx, root: &Node, path: &str, body: String, body_line: 
         f.get("exclude_from_metrics").and_then(|n| ctx.boolean(n, "exclude_from_metrics")).unwrap_or(false);
     let extra = f.get("extra").map(|n| extra_json(ctx, n)).unwrap_or(serde_json::Value::Null);
     let imported = f.get("imported").and_then(|n| read_imported(ctx, n));
+    let notice = read_notice(ctx, &mut f, kind);
+    if kind == Kind::Notice {
+        for key in ["severity", "status", "roles", "timeline", "impact", "window", "postmortem", "action_items"] {
+            if let Some(n) = f.key_node(key) {
+                ctx.error(n, "bad-value", format!("a notice has no `{key}` (it is an announcement, not an outage)"));
+            }
+        }
+    }
     // A required key that is absent or empty; a present but invalid value was reported already.
-    let absent: Vec<(&str, Option<Pos>)> = ["title", "status", "severity", "window"]
+    let absent: Vec<(&str, Option<Pos>)> = ["title", "status", "severity", "window", "from"]
         .into_iter()
         .filter(|k| !f.has_value(k) && !f.misspells(k, &TOP_KEYS))
         .map(|k| (k, f.key_node(k).map(|n| ctx.pos(n))))
@@ -245,7 +261,9 @@ fn read_record(ctx: &mut Ctx, root: &Node, path: &str, body: String, body_line: 
         ctx.push(d);
     };
     missing(ctx, "title", "");
-    missing(ctx, "status", "");
+    if kind != Kind::Notice {
+        missing(ctx, "status", "");
+    }
     match kind {
         Kind::Incident => {
             missing(ctx, "severity", " (an incident needs a severity level)");
@@ -262,6 +280,7 @@ fn read_record(ctx: &mut Ctx, root: &Node, path: &str, body: String, body_line: 
             }
         }
         Kind::Maintenance => missing(ctx, "window", " (a maintenance needs `window: {from: …, until: …}`)"),
+        Kind::Notice => missing(ctx, "from", " (a notice is shown from this time)"),
     }
     let damaged = ctx.diags[errors_before..].iter().any(|d| d.level == crate::diag::Level::Error);
     Some(Record {
@@ -281,6 +300,7 @@ fn read_record(ctx: &mut Ctx, root: &Node, path: &str, body: String, body_line: 
         action_items,
         postmortem,
         window,
+        notice,
         exclude_from_metrics,
         milestones: Milestones::of(&timeline),
         timeline,
@@ -301,6 +321,36 @@ fn read_imported(ctx: &mut Ctx, node: &Node) -> Option<String> {
         return None;
     }
     Some(source)
+}
+
+/// A notice's `from`, `until`, `pin` and `services` (on any other record, each is an error).
+fn read_notice(ctx: &mut Ctx, f: &mut Fields, kind: Kind) -> Option<Notice> {
+    if kind != Kind::Notice {
+        for key in ["from", "until", "pin", "services"] {
+            if let Some(n) = f.get(key) {
+                ctx.error(n, "bad-value", format!("only a notice (`kind: notice`) has `{key}`"));
+            }
+        }
+        return None;
+    }
+    let from = f.get("from").and_then(|n| ctx.time(n, "from"));
+    let until_node = f.get("until");
+    let until = until_node.and_then(|n| ctx.time(n, "until"));
+    let pin = f.get("pin").and_then(|n| ctx.boolean(n, "pin")).unwrap_or(false);
+    let services = f
+        .get("services")
+        .map(|n| ctx.strings(n, "services"))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(s, p)| At::new(s, p))
+        .collect();
+    let from = from?;
+    if let (Some(until), Some(n)) = (until, until_node) {
+        if until < from {
+            ctx.error(n, "window-order", "the notice's `until` is before its `from`");
+        }
+    }
+    Some(Notice { from, until, pin, services })
 }
 
 fn read_impact(ctx: &mut Ctx, node: &Node) -> Vec<Impact> {

@@ -14,6 +14,7 @@ pub mod context;
 mod incident;
 mod listing;
 pub mod markdown;
+mod notices;
 mod reports;
 mod rows;
 mod status_page;

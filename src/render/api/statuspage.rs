@@ -220,6 +220,7 @@ pub(crate) fn timing(record: &Record, now: DateTime<Utc>, history: Option<&Histo
     let started_at = match record.kind {
         Kind::Incident => record.milestones.start().map(|t| utc(&t)),
         Kind::Maintenance => window.map(|(from, _)| from),
+        Kind::Notice => record.notice.as_ref().map(|n| utc(&n.from)),
     }
     .or(updates.first().map(|u| u.at))
     .or(first_event)
@@ -257,6 +258,7 @@ pub(crate) fn timing(record: &Record, now: DateTime<Utc>, history: Option<&Histo
                 _ => {}
             }
         }
+        Kind::Notice => {}
     }
     updates.sort_by_key(|u| u.at);
 

@@ -69,6 +69,7 @@ struct Active<'a> {
 #[derive(Serialize)]
 struct Page<'a> {
     banner: Banner,
+    notices: Vec<super::notices::NoticeView>,
     groups: Vec<GroupView>,
     active_incidents: Vec<Active<'a>>,
     active_maintenance: Vec<Active<'a>>,
@@ -93,6 +94,7 @@ pub fn page(r: &Renderer) -> Result<Rendered> {
     };
     let page = Page {
         banner,
+        notices: super::notices::current(s, &super::context::relative_root(PATH)),
         groups: groups(s),
         active_incidents: active(&st.active_incidents),
         active_maintenance: active(&st.active_maintenance),
