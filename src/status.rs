@@ -451,6 +451,7 @@ mod tests {
             config: Config::default(),
             policy,
             records,
+            notices: Vec::new(),
             runbooks: Vec::new(),
             history: None,
         }
