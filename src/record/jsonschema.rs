@@ -110,6 +110,10 @@ fn top_property(key: &str, policy: Option<&Policy>) -> Option<Value> {
         ),
         "window" => describe(json!({"$ref": "#/$defs/window"}), "Maintenance only: when the work happens."),
         "extra" => describe(json!({"type": "object"}), "A free map that themes may read; anything goes here."),
+        "from" => describe(json!({"$ref": "#/$defs/time"}), "Notice only: shown on the status page from this time."),
+        "until" => describe(json!({"$ref": "#/$defs/time"}), "Notice only: and until this time (open-ended without)."),
+        "pin" => describe(json!({"type": "boolean"}), "Notice only: true keeps it at the top of the status page."),
+        "services" => describe(words(), "Notice only: the service ids it concerns."),
         "imported" => describe(
             json!({"type": "string", "pattern": "^[A-Za-z0-9_-]+$"}),
             "The system the record was converted from (statuspage, cstate): role, post-mortem, \
@@ -511,7 +515,8 @@ mod tests {
         let detected = "timeline:\n  - at: 2026-01-01T00:00:00Z\n    event: detected\n";
         let item = "action_items:\n  - title: T\n    owner: O\n    due: 2026-01-02\n";
         let cases = [
-            ("/properties/kind/enum", format!("{head}kind: @\n")),
+            // Without a severity: a notice has none (a `bad-value` for it).
+            ("/properties/kind/enum", "---\ntitle: T\nkind: @\n".to_string()),
             ("/properties/visibility/enum", format!("{head}visibility: @\nstatus: investigating\n{detected}")),
             ("/allOf/0/else/properties/status/enum", format!("{head}status: @\n{detected}")),
             ("/allOf/0/then/properties/status/enum", "---\nkind: maintenance\ntitle: T\nstatus: @\n".to_string()),
