@@ -109,3 +109,21 @@ fn a_notice_has_no_severity_status_or_timeline_and_needs_from() {
     assert!(text.contains("unknown service `nope`"), "{text}");
     assert!(text.contains("only a notice (`kind: notice`) has `pin`"), "{text}");
 }
+
+#[test]
+fn incident_commands_leave_a_notice_alone() {
+    let site = site();
+    let path = site.path().join("content/incidents/2026/pinned.md");
+    let before = std::fs::read(&path).unwrap();
+    let out = Command::cargo_bin("incsite")
+        .unwrap()
+        .arg("--root")
+        .arg(site.path())
+        .args(["note", "N-PINNED", "A note"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is a notice"));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
