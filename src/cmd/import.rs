@@ -91,11 +91,8 @@ pub fn run(root: &Path, args: &Args) -> Result<u8> {
 
     let verb = if common.dry_run { "would write" } else { "wrote" };
     if common.dry_run {
-        for (path, text) in &plan.files {
+        for (path, _) in &plan.files {
             println!("{path}");
-            if std::env::var_os("INCSITE_IMPORT_SHOW").is_some() {
-                println!("{text}");
-            }
         }
         if let Some(text) = &plan.services_text {
             let how = if plan.services_new_file { "create" } else { "append to" };
