@@ -112,6 +112,7 @@ pub fn board(site: &Site, now: DateTime<Utc>) -> Board {
                 }
             }
             Kind::Maintenance => maintenance.extend(window(record, now)),
+            Kind::Notice => {}
         }
         for item in record.action_items.iter().filter(|a| a.is_overdue(today)) {
             let Some(due) = item.due else { continue };

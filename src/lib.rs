@@ -33,3 +33,4 @@ pub mod yaml;
 /// part of it: a core that finished its other work found nothing left to take while the last
 /// run went on alone (2 s on one core at the end of a 100,000-record build).
 pub const PAR_JOB: usize = 16;
+pub mod import;

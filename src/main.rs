@@ -60,6 +60,8 @@ enum Command {
     Severity(cmd::live::SeverityArgs),
     /// What is happening now: open incidents, update cadence, maintenance, post-mortems and actions due.
     Status(cmd::status::Args),
+    /// Import history from Statuspage (API v2 JSON) or a cState site as records.
+    Import(cmd::import::Args),
     /// The record ids, one a line, for the completion scripts.
     #[command(hide = true)]
     CompleteIds,
@@ -96,6 +98,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Diff(args) => cmd::diff::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
         Command::Build(args) => cmd::build::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
         Command::Status(args) => cmd::status::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
+        Command::Import(args) => cmd::import::run(&site::find_root(&cwd, cli.root.as_deref())?, &args),
         Command::CompleteIds => cmd::live::ids(&site::find_root(&cwd, cli.root.as_deref())?),
         Command::Ack(a) => live(&cwd, &cli.root, cmd::live::Live::Ack(&a)),
         Command::Update(a) => live(&cwd, &cli.root, cmd::live::Live::Update(&a)),

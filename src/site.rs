@@ -293,8 +293,15 @@ impl Site {
                 (records, history)
             }
         };
-        View { audience, config: self.config, policy: self.policy, records, runbooks: self.runbooks, history }
+        let (notices, records) = split_notices(records);
+        View { audience, config: self.config, policy: self.policy, records, notices, runbooks: self.runbooks, history }
     }
+}
+
+/// The notices apart from the incidents and windows, each list in its order: a notice has no
+/// outage, so nothing that counts, lists or maps records ever meets one.
+fn split_notices(records: Vec<Arc<Record>>) -> (Vec<Arc<Record>>, Vec<Arc<Record>>) {
+    records.into_iter().partition(|r| r.kind == crate::record::Kind::Notice)
 }
 
 /// The rules a public view of `site` is made by.
@@ -392,11 +399,13 @@ impl ViewCache {
                 (records, history)
             }
         };
+        let (notices, records) = split_notices(records);
         View {
             audience,
             config: site.config.clone(),
             policy: site.policy.clone(),
             records,
+            notices,
             runbooks: site.runbooks.clone(),
             history,
         }
@@ -409,7 +418,10 @@ pub struct View {
     pub audience: Audience,
     pub config: Config,
     pub policy: Policy,
+    /// Incidents and maintenance windows: what the lists, pages, API and metrics read.
     pub records: Vec<Arc<Record>>,
+    /// `kind: notice` records (redacted like the rest): the status page and the Atom feed only.
+    pub notices: Vec<Arc<Record>>,
     pub runbooks: Vec<Runbook>,
     /// The git history of the files the view shows, redacted for a public view.
     pub history: Option<Arc<History>>,

@@ -107,6 +107,20 @@ pub fn incident_impact(record: &Record) -> Indicator {
     }
 }
 
+/// [`incident_impact`] as of `until`, for an incident whose updates say the services' states:
+/// from the worst state then (minor when every service is operational again).
+pub fn incident_impact_at(record: &Record, until: Option<DateTime<Utc>>) -> Indicator {
+    if !record.has_update_impact() {
+        return incident_impact(record);
+    }
+    match record.states_at(until).iter().filter_map(|(_, l)| *l).max() {
+        Some(ImpactLevel::Major) => Indicator::Critical,
+        Some(ImpactLevel::Partial) => Indicator::Major,
+        Some(ImpactLevel::Degraded) | None => Indicator::Minor,
+        Some(ImpactLevel::Maintenance) => Indicator::None,
+    }
+}
+
 /// When an incident's impact began and ended (`None`: not over).
 pub fn incident_span(record: &Record) -> Option<(DateTime<Utc>, Option<DateTime<Utc>>)> {
     let start = record.milestones.start()?.with_timezone(&Utc);
@@ -267,6 +281,9 @@ pub fn compute(view: &View, now: DateTime<Utc>) -> Status {
 
     for (ri, record) in records.iter().enumerate() {
         let active_now = is_active_incident(record, now) || is_active_maintenance(record, now);
+        // An unresolved incident whose updates say each service's state: the latest says it now.
+        let now_states =
+            (active_now && record.is_incident() && record.has_update_impact()).then(|| record.states_at(Some(now)));
         for impact in &record.impact {
             let Some(&si) = index.get(impact.service.value.as_str()) else { continue };
             let state = if record.kind == Kind::Maintenance {
@@ -275,8 +292,16 @@ pub fn compute(view: &View, now: DateTime<Utc>) -> Status {
                 ComponentStatus::from_impact(impact.level)
             };
             if active_now {
+                let now_state = match &now_states {
+                    Some(states) => states
+                        .iter()
+                        .find(|(s, _)| *s == impact.service.value)
+                        .and_then(|(_, l)| l.map(ComponentStatus::from_impact))
+                        .unwrap_or(ComponentStatus::Operational),
+                    None => state,
+                };
                 let (status, ids) = &mut current[si];
-                *status = (*status).max(state);
+                *status = (*status).max(now_state);
                 ids.push(ri);
             }
             // History: what touched the service on each day.
@@ -287,6 +312,7 @@ pub fn compute(view: &View, now: DateTime<Utc>) -> Status {
                     .filter(|_| record.status.as_ref().map(|s| s.value) != Some(RecordStatus::Cancelled))
                     .map(|w| (w.from.with_timezone(&Utc), w.until.with_timezone(&Utc).min(now))),
                 Kind::Incident => incident_span(record).map(|(s, e)| (s, e.unwrap_or(now).min(now))),
+                Kind::Notice => None,
             };
             let Some((from, until)) = span else { continue };
             if until <= window_start_utc || from > now || until < from {
@@ -349,7 +375,8 @@ pub fn compute(view: &View, now: DateTime<Utc>) -> Status {
     }
 
     let worst = services.iter().map(|s| s.status).max().unwrap_or(ComponentStatus::Operational);
-    let indicator = active_incidents.iter().map(|&i| incident_impact(&records[i])).max().unwrap_or(Indicator::None);
+    let indicator =
+        active_incidents.iter().map(|&i| incident_impact_at(&records[i], Some(now))).max().unwrap_or(Indicator::None);
     let description = if indicator == Indicator::None && !active_maintenance.is_empty() {
         "Service Under Maintenance".to_string()
     } else {
@@ -424,6 +451,7 @@ mod tests {
             config: Config::default(),
             policy,
             records,
+            notices: Vec::new(),
             runbooks: Vec::new(),
             history: None,
         }

@@ -15,11 +15,13 @@
 
 mod actions;
 mod headings;
+mod notice;
 mod postmortem;
 mod refs;
 mod roles;
 mod service;
 mod timeline;
+mod update_impact;
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
@@ -116,20 +118,33 @@ const TIMELESS: &[Rule] = &[
     timeline::milestone_order,
     timeline::resolved_status,
     timeline::severity_matches,
-    timeline::late_acknowledgement,
-    roles::required_roles,
     roles::exclusive_roles,
     roles::handoff_people,
-    postmortem::required_sections,
     postmortem::facilitator,
     actions::duplicate_ids,
     actions::done_without_date,
     roles::placeholders,
     service::example_record,
+    update_impact::within_record,
+    notice::services,
 ];
 
+/// The time-independent rules that ask for what an imported record's source never recorded
+/// (roles, post-mortem sections, acknowledgement): skipped for records with `imported:`.
+const TIMELESS_POLICIES: &[Rule] =
+    &[timeline::late_acknowledgement, roles::required_roles, postmortem::required_sections];
+
 /// The per-record rules that measure against [`Input::now`].
-const TIMELY: &[Rule] = &[timeline::update_gaps, postmortem::late, actions::overdue, service::future_times];
+const TIMELY: &[Rule] = &[actions::overdue, service::future_times];
+
+/// The time-dependent rules skipped for imported records (update cadence, post-mortem deadline).
+const TIMELY_POLICIES: &[Rule] = &[timeline::update_gaps, postmortem::late];
+
+/// The rules that apply to a record: every format rule, and the policies unless it was imported.
+fn rules<'r>(record: &Record, always: &'r [Rule], policies: &'r [Rule]) -> impl Iterator<Item = &'r Rule> {
+    let policies = if record.imported.is_some() { &[][..] } else { policies };
+    always.iter().chain(policies)
+}
 
 /// The time-independent rules' findings per record, kept between runs by `serve`, so that after
 /// a save only the saved record is looked at by them again.
@@ -161,14 +176,14 @@ pub fn run_with(input: &Input, memo: &mut Memo) -> Vec<Diagnostic> {
                 Some((_, found)) => found.clone(),
                 None => {
                     let mut found = Vec::new();
-                    for rule in TIMELESS {
+                    for rule in rules(record, TIMELESS, TIMELESS_POLICIES) {
                         rule(&index, record, &mut found);
                     }
                     found
                 }
             };
             let mut timely = Vec::new();
-            for rule in TIMELY {
+            for rule in rules(record, TIMELY, TIMELY_POLICIES) {
                 rule(&index, record, &mut timely);
             }
             (timeless, timely)

@@ -333,6 +333,9 @@ fn changes(
     at: DateTime<Utc>,
     by: Option<String>,
 ) -> Refused<Vec<Change>> {
+    if record.kind == Kind::Notice {
+        return refuse(format!("{} is a notice: it has no timeline to add to (edit the file)", record.path));
+    }
     if command_needs_incident(command) && record.kind != Kind::Incident {
         return refuse(format!("{} is a maintenance window, not an incident", record.path));
     }

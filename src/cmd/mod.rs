@@ -5,6 +5,7 @@ pub mod check;
 pub mod completions;
 pub mod diff;
 pub mod diff_changes;
+pub mod import;
 pub mod init;
 pub mod live;
 pub mod new;

@@ -156,7 +156,7 @@ pub fn next_id<'a>(year: i32, ids: impl IntoIterator<Item = &'a str>) -> String 
 
 /// The ids in record files as written (`id:` at the start of a line) and their file names, found
 /// without parsing, so that a record broken right now still keeps its number.
-fn scan_ids(dir: &Path) -> Result<Vec<String>> {
+pub(crate) fn scan_ids(dir: &Path) -> Result<Vec<String>> {
     let mut ids = Vec::new();
     if !dir.is_dir() {
         return Ok(ids);

@@ -53,6 +53,7 @@ impl What {
             (What::Opened, _) => "New incident",
             (What::Update, Kind::Incident) => "Incident update",
             (What::Update, Kind::Maintenance) => "Maintenance update",
+            (What::Update, Kind::Notice) => "Notice",
             (What::Resolved, _) => "Resolved",
             (What::Scheduled, _) => "Maintenance scheduled",
             (What::Started, _) => "Maintenance started",
@@ -96,6 +97,8 @@ pub fn compute(before: &View, after: &View, since: DateTime<Utc>, now: DateTime<
         match record.kind {
             Kind::Incident => incident(&new, old_timing.as_ref(), &mut out),
             Kind::Maintenance => maintenance(&new, was, old_timing.as_ref(), since, now, &mut out),
+            // Notices are kept apart in the view (`View::notices`), never among its records.
+            Kind::Notice => {}
         }
     }
     out.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id)));

@@ -105,7 +105,7 @@ fn colour(event: &Event) -> u32 {
     match (event.kind, event.what) {
         (_, What::Resolved | What::Completed) => 0x2e7d32,
         (_, What::Cancelled) => 0x757575,
-        (Kind::Maintenance, _) => 0x1565c0,
+        (Kind::Maintenance | Kind::Notice, _) => 0x1565c0,
         (Kind::Incident, _) => 0xc62828,
     }
 }
@@ -113,7 +113,7 @@ fn colour(event: &Event) -> u32 {
 fn meta(event: &Event, ctx: &Context) -> Value {
     json!({
         "event_id": event.id,
-        "event": format!("{}.{}", match event.kind { Kind::Incident => "incident", Kind::Maintenance => "maintenance" }, event.what.as_str()),
+        "event": format!("{}.{}", match event.kind { Kind::Incident => "incident", Kind::Maintenance => "maintenance", Kind::Notice => "notice" }, event.what.as_str()),
         "generated_at": time(&ctx.opts.now),
         "incsite_version": env!("CARGO_PKG_VERSION"),
     })
@@ -136,6 +136,8 @@ fn webhook(event: &Event, ctx: &Context) -> Vec<Message> {
         let down = match record.kind {
             Kind::Maintenance => ComponentStatus::UnderMaintenance,
             Kind::Incident => ComponentStatus::from_impact(impact.level.max(ImpactLevel::Degraded)),
+            // A notice changes no component's state.
+            Kind::Notice => continue,
         };
         let (old, new) = match event.what {
             What::Opened | What::Started => (ComponentStatus::Operational, down),

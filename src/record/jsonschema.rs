@@ -110,6 +110,15 @@ fn top_property(key: &str, policy: Option<&Policy>) -> Option<Value> {
         ),
         "window" => describe(json!({"$ref": "#/$defs/window"}), "Maintenance only: when the work happens."),
         "extra" => describe(json!({"type": "object"}), "A free map that themes may read; anything goes here."),
+        "from" => describe(json!({"$ref": "#/$defs/time"}), "Notice only: shown on the status page from this time."),
+        "until" => describe(json!({"$ref": "#/$defs/time"}), "Notice only: and until this time (open-ended without)."),
+        "pin" => describe(json!({"type": "boolean"}), "Notice only: true keeps it at the top of the status page."),
+        "services" => describe(words(), "Notice only: the service ids it concerns."),
+        "imported" => describe(
+            json!({"type": "string", "pattern": "^[A-Za-z0-9_-]+$"}),
+            "The system the record was converted from (statuspage, cstate): role, post-mortem, \
+             acknowledgement and update-cadence policies do not apply to it.",
+        ),
         _ => return None,
     };
     Some(s)
@@ -135,6 +144,11 @@ fn event_property(key: &str, any_status: &[&str], policy: Option<&Policy>) -> Op
         "from" => describe(text(), "For severity: the old level; for handoff: who handed over."),
         "to" => describe(text(), "For severity: the new level; for handoff: who took over."),
         "role" => describe(role_name(policy), "For handoff: the role that changed hands."),
+        "impact" => describe(
+            update_impact(policy),
+            "For update: service id → operational | degraded | partial | major | maintenance, the \
+             services' states as of this update (never worse than the record's impact).",
+        ),
         _ => return None,
     };
     Some(s)
@@ -265,6 +279,19 @@ fn impact(policy: Option<&Policy>) -> Value {
                     (s.id.clone(), describe(level.clone(), &doc))
                 })
                 .collect();
+            json!({"type": "object", "properties": properties, "additionalProperties": false})
+        }
+        _ => json!({"type": "object", "additionalProperties": level}),
+    }
+}
+
+/// An update's `impact:`: the record's levels plus `operational`, per service.
+fn update_impact(policy: Option<&Policy>) -> Value {
+    let level = enumeration(&names(&crate::record::UpdateImpact::LEVELS));
+    match policy {
+        Some(p) if !p.services.is_empty() => {
+            let properties: Map<String, Value> =
+                p.services.iter().map(|s| (s.id.clone(), describe(level.clone(), &s.name))).collect();
             json!({"type": "object", "properties": properties, "additionalProperties": false})
         }
         _ => json!({"type": "object", "additionalProperties": level}),
@@ -488,7 +515,8 @@ mod tests {
         let detected = "timeline:\n  - at: 2026-01-01T00:00:00Z\n    event: detected\n";
         let item = "action_items:\n  - title: T\n    owner: O\n    due: 2026-01-02\n";
         let cases = [
-            ("/properties/kind/enum", format!("{head}kind: @\n")),
+            // Without a severity: a notice has none (a `bad-value` for it).
+            ("/properties/kind/enum", "---\ntitle: T\nkind: @\n".to_string()),
             ("/properties/visibility/enum", format!("{head}visibility: @\nstatus: investigating\n{detected}")),
             ("/allOf/0/else/properties/status/enum", format!("{head}status: @\n{detected}")),
             ("/allOf/0/then/properties/status/enum", "---\nkind: maintenance\ntitle: T\nstatus: @\n".to_string()),

@@ -5,8 +5,10 @@ mod derived;
 pub mod edit;
 pub mod jsonschema;
 mod parse;
+mod states;
 
 pub use derived::{Durations, Milestones};
+pub(crate) use parse::to_json as yaml_to_json;
 pub use parse::{not_utf8, parse, parse_runbook, split_front_matter};
 
 use crate::diag::Pos;
@@ -54,10 +56,29 @@ pub const ID_CHARS: &str = "may hold only letters, digits, `.`, `_` and `-`, and
 pub enum Kind {
     Incident,
     Maintenance,
+    /// An announcement with no outage: shown on the status page while current, never in metrics.
+    Notice,
 }
 
 impl Kind {
-    pub const ALL: [(&'static str, Kind); 2] = [("incident", Kind::Incident), ("maintenance", Kind::Maintenance)];
+    pub const ALL: [(&'static str, Kind); 3] =
+        [("incident", Kind::Incident), ("maintenance", Kind::Maintenance), ("notice", Kind::Notice)];
+}
+
+/// A notice's own fields: when it is shown, whether it stays on top, and the services it concerns.
+#[derive(Debug, Clone, Serialize)]
+pub struct Notice {
+    pub from: DateTime<FixedOffset>,
+    pub until: Option<DateTime<FixedOffset>>,
+    pub pin: bool,
+    pub services: Vec<At<String>>,
+}
+
+impl Notice {
+    /// Shown at `now`: from `from`, until `until` (open-ended without one).
+    pub fn is_current(&self, now: DateTime<chrono::Utc>) -> bool {
+        self.from <= now && self.until.is_none_or(|u| now < u)
+    }
 }
 
 /// The state of an incident (first four) or a maintenance window (last four).
@@ -161,6 +182,25 @@ pub struct Impact {
     pub level: ImpactLevel,
 }
 
+/// One service's state as of an `update` entry (`impact:` on the update): a level, or `None`
+/// for `operational` (the service is listed as fine again).
+#[derive(Debug, Clone, Serialize)]
+pub struct UpdateImpact {
+    pub service: At<String>,
+    pub level: Option<ImpactLevel>,
+}
+
+impl UpdateImpact {
+    /// The levels an update may give, `operational` among them.
+    pub const LEVELS: [(&'static str, Option<ImpactLevel>); 5] = [
+        ("operational", None),
+        ("degraded", Some(ImpactLevel::Degraded)),
+        ("partial", Some(ImpactLevel::Partial)),
+        ("major", Some(ImpactLevel::Major)),
+        ("maintenance", Some(ImpactLevel::Maintenance)),
+    ];
+}
+
 /// A role as written (`ic`) and the people holding it.
 #[derive(Debug, Clone, Serialize)]
 pub struct RoleAssignment {
@@ -228,6 +268,9 @@ pub struct Event {
     pub role: Option<String>,
     /// The `public:` override as written; see [`Event::is_public`].
     pub public: Option<bool>,
+    /// For `update`: the listed services' states as of this update (empty: not said).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub impact: Vec<UpdateImpact>,
     #[serde(skip)]
     pub pos: Pos,
     /// Position in the file, for stable ordering of equal times.
@@ -356,12 +399,18 @@ pub struct Record {
     pub action_items: Vec<ActionItem>,
     pub postmortem: Option<Postmortem>,
     pub window: Option<At<Window>>,
+    /// `kind: notice` only.
+    pub notice: Option<Notice>,
     pub exclude_from_metrics: bool,
     /// The milestone times, taken from the whole timeline before any audience filter, so that a
     /// public view keeps its durations even when the milestone entries themselves are internal.
     pub milestones: Milestones,
     /// The free `extra:` map, for themes.
     pub extra: serde_json::Value,
+    /// `imported:` the system the record was converted from (`statuspage`, `cstate`): the
+    /// policies needing what such a system never recorded (roles, post-mortem, acknowledgement,
+    /// update cadence) do not apply to it.
+    pub imported: Option<String>,
     /// The Markdown body (the post-mortem narrative).
     pub body: String,
     /// The file line the body starts on.

@@ -7,7 +7,7 @@ use crate::diag::Diagnostic;
 use crate::yaml::{self, Node, Value};
 use std::borrow::Cow;
 
-pub(crate) const TOP_KEYS: [&str; 18] = [
+pub(crate) const TOP_KEYS: [&str; 23] = [
     "id",
     "kind",
     "title",
@@ -26,8 +26,14 @@ pub(crate) const TOP_KEYS: [&str; 18] = [
     "exclude_from_metrics",
     "window",
     "extra",
+    "imported",
+    "from",
+    "until",
+    "pin",
+    "services",
 ];
-pub(crate) const EVENT_KEYS: [&str; 9] = ["at", "event", "text", "by", "public", "status", "from", "to", "role"];
+pub(crate) const EVENT_KEYS: [&str; 10] =
+    ["at", "event", "text", "by", "public", "status", "from", "to", "role", "impact"];
 pub(crate) const ACTION_KEYS: [&str; 8] = ["id", "title", "owner", "due", "status", "priority", "done_on", "link"];
 pub(crate) const POSTMORTEM_KEYS: [&str; 3] = ["status", "facilitator", "meeting"];
 pub(crate) const WINDOW_KEYS: [&str; 2] = ["from", "until"];
@@ -206,9 +212,13 @@ fn read_record(ctx: &mut Ctx, root: &Node, path: &str, body: String, body_line: 
     let severity = text_at(ctx, &mut f, "severity");
     let statuses: &[(&str, Status)] = match kind {
         Kind::Incident => &Status::INCIDENT,
-        Kind::Maintenance => &Status::MAINTENANCE,
+        Kind::Maintenance | Kind::Notice => &Status::MAINTENANCE,
     };
-    let status = f.get("status").and_then(|n| ctx.one_of(n, "status", statuses).map(|s| At::new(s, ctx.pos(n))));
+    // A notice has no status (reported below as such, not as a bad one).
+    let status = f
+        .get("status")
+        .filter(|_| kind != Kind::Notice)
+        .and_then(|n| ctx.one_of(n, "status", statuses).map(|s| At::new(s, ctx.pos(n))));
     let visibility = read_visibility(ctx, &mut f);
     let summary = f.get("summary").and_then(|n| ctx.string(n, "summary"));
     let impact = f.get("impact").map(|n| read_impact(ctx, n)).unwrap_or_default();
@@ -227,8 +237,17 @@ fn read_record(ctx: &mut Ctx, root: &Node, path: &str, body: String, body_line: 
     let exclude_from_metrics =
         f.get("exclude_from_metrics").and_then(|n| ctx.boolean(n, "exclude_from_metrics")).unwrap_or(false);
     let extra = f.get("extra").map(|n| extra_json(ctx, n)).unwrap_or(serde_json::Value::Null);
+    let imported = f.get("imported").and_then(|n| read_imported(ctx, n));
+    let notice = read_notice(ctx, &mut f, kind);
+    if kind == Kind::Notice {
+        for key in ["severity", "status", "roles", "timeline", "impact", "window", "postmortem", "action_items"] {
+            if let Some(n) = f.key_node(key) {
+                ctx.error(n, "bad-value", format!("a notice has no `{key}` (it is an announcement, not an outage)"));
+            }
+        }
+    }
     // A required key that is absent or empty; a present but invalid value was reported already.
-    let absent: Vec<(&str, Option<Pos>)> = ["title", "status", "severity", "window"]
+    let absent: Vec<(&str, Option<Pos>)> = ["title", "status", "severity", "window", "from"]
         .into_iter()
         .filter(|k| !f.has_value(k) && !f.misspells(k, &TOP_KEYS))
         .map(|k| (k, f.key_node(k).map(|n| ctx.pos(n))))
@@ -242,7 +261,9 @@ fn read_record(ctx: &mut Ctx, root: &Node, path: &str, body: String, body_line: 
         ctx.push(d);
     };
     missing(ctx, "title", "");
-    missing(ctx, "status", "");
+    if kind != Kind::Notice {
+        missing(ctx, "status", "");
+    }
     match kind {
         Kind::Incident => {
             missing(ctx, "severity", " (an incident needs a severity level)");
@@ -259,6 +280,7 @@ fn read_record(ctx: &mut Ctx, root: &Node, path: &str, body: String, body_line: 
             }
         }
         Kind::Maintenance => missing(ctx, "window", " (a maintenance needs `window: {from: …, until: …}`)"),
+        Kind::Notice => missing(ctx, "from", " (a notice is shown from this time)"),
     }
     let damaged = ctx.diags[errors_before..].iter().any(|d| d.level == crate::diag::Level::Error);
     Some(Record {
@@ -278,15 +300,57 @@ fn read_record(ctx: &mut Ctx, root: &Node, path: &str, body: String, body_line: 
         action_items,
         postmortem,
         window,
+        notice,
         exclude_from_metrics,
         milestones: Milestones::of(&timeline),
         timeline,
         extra,
+        imported,
         body,
         body_line,
         pos: record_pos,
         damaged,
     })
+}
+
+/// `imported:` names the system a record was converted from: a word such as `statuspage`.
+fn read_imported(ctx: &mut Ctx, node: &Node) -> Option<String> {
+    let source = ctx.string(node, "imported")?;
+    if source.is_empty() || !source.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        ctx.error(node, "bad-value", format!("`imported` names the source system in one word, not `{source}`"));
+        return None;
+    }
+    Some(source)
+}
+
+/// A notice's `from`, `until`, `pin` and `services` (on any other record, each is an error).
+fn read_notice(ctx: &mut Ctx, f: &mut Fields, kind: Kind) -> Option<Notice> {
+    if kind != Kind::Notice {
+        for key in ["from", "until", "pin", "services"] {
+            if let Some(n) = f.get(key) {
+                ctx.error(n, "bad-value", format!("only a notice (`kind: notice`) has `{key}`"));
+            }
+        }
+        return None;
+    }
+    let from = f.get("from").and_then(|n| ctx.time(n, "from"));
+    let until_node = f.get("until");
+    let until = until_node.and_then(|n| ctx.time(n, "until"));
+    let pin = f.get("pin").and_then(|n| ctx.boolean(n, "pin")).unwrap_or(false);
+    let services = f
+        .get("services")
+        .map(|n| ctx.strings(n, "services"))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(s, p)| At::new(s, p))
+        .collect();
+    let from = from?;
+    if let (Some(until), Some(n)) = (until, until_node) {
+        if until < from {
+            ctx.error(n, "window-order", "the notice's `until` is before its `from`");
+        }
+    }
+    Some(Notice { from, until, pin, services })
 }
 
 fn read_impact(ctx: &mut Ctx, node: &Node) -> Vec<Impact> {
@@ -295,6 +359,18 @@ fn read_impact(ctx: &mut Ctx, node: &Node) -> Vec<Impact> {
     for (service, key, level) in f.all() {
         if let Some(level) = ctx.one_of(level, "impact level", &ImpactLevel::ALL) {
             out.push(Impact { service: At::new(service.to_string(), ctx.pos(key)), level });
+        }
+    }
+    out
+}
+
+/// An update's `impact:`: service → level, `operational` included.
+fn read_update_impact(ctx: &mut Ctx, node: &Node) -> Vec<UpdateImpact> {
+    let Some(mut f) = ctx.map(node, "an update's impact") else { return Vec::new() };
+    let mut out = Vec::new();
+    for (service, key, level) in f.all() {
+        if let Some(level) = ctx.one_of(level, "impact level", &UpdateImpact::LEVELS) {
+            out.push(UpdateImpact { service: At::new(service.to_string(), ctx.pos(key)), level });
         }
     }
     out
@@ -332,6 +408,8 @@ fn read_timeline(ctx: &mut Ctx, node: &Node, kind: Kind) -> (Vec<Event>, bool) {
         let from = f.get("from").and_then(|n| ctx.string(n, "from"));
         let to = f.get("to").and_then(|n| ctx.string(n, "to"));
         let role = f.get("role").and_then(|n| ctx.string(n, "role"));
+        let impact_node = f.get("impact");
+        let impact = impact_node.map(|n| read_update_impact(ctx, n)).unwrap_or_default();
         let (has_at, has_event) = (f.key_node("at").is_some(), f.key_node("event").is_some());
         // A status that is there but not valid is reported as such (bad-value), not as missing too.
         let has_status = status_node.is_some_and(|n| !n.is_null());
@@ -348,7 +426,10 @@ fn read_timeline(ctx: &mut Ctx, node: &Node, kind: Kind) -> (Vec<Event>, bool) {
             dropped = true;
             continue;
         };
-        let event = Event { at, kind, text, by, status, from, to, role, public, pos, index };
+        if let Some(n) = impact_node.filter(|_| kind != EventKind::Update) {
+            ctx.error(n, "bad-value", "only an `update` entry may carry `impact` (the services' states as of it)");
+        }
+        let event = Event { at, kind, text, by, status, from, to, role, public, impact, pos, index };
         check_event_fields(ctx, &event, has_status);
         out.push(event);
     }
@@ -514,7 +595,7 @@ fn extra_json(ctx: &mut Ctx, node: &Node) -> serde_json::Value {
 
 /// The `extra:` map as JSON for themes: plain `true`/`false` and numbers keep their type; of a
 /// repeated key, the first.
-fn to_json(node: &Node) -> serde_json::Value {
+pub(crate) fn to_json(node: &Node) -> serde_json::Value {
     use serde_json::Value as J;
     match &node.value {
         _ if node.is_null() => J::Null,

@@ -15,6 +15,7 @@ pub mod context;
 mod incident;
 mod listing;
 pub mod markdown;
+mod notices;
 mod reports;
 mod status_page;
 pub mod theme;

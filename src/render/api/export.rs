@@ -196,6 +196,7 @@ fn start(record: &Record) -> Option<DateTime<FixedOffset>> {
     match record.kind {
         Kind::Incident => record.milestones.start(),
         Kind::Maintenance => record.window.as_ref().map(|w| w.from),
+        Kind::Notice => record.notice.as_ref().map(|n| n.from),
     }
 }
 
@@ -230,6 +231,7 @@ fn entry<'a>(view: &'a View, status: &Status, opts: &Options, today: NaiveDate, 
     let statuspage_impact = match record.kind {
         Kind::Maintenance => "maintenance",
         Kind::Incident => status::incident_impact(record).as_str(),
+        Kind::Notice => "none",
     };
     Entry {
         id: &record.id.value,
@@ -294,7 +296,7 @@ fn entry<'a>(view: &'a View, status: &Status, opts: &Options, today: NaiveDate, 
             (Kind::Incident, None) => {
                 Some(Postmortem { status: crate::record::PostmortemStatus::None, facilitator: None, meeting: None })
             }
-            (Kind::Maintenance, None) => None,
+            (Kind::Maintenance | Kind::Notice, None) => None,
         },
         timeline: record
             .timeline_sorted()

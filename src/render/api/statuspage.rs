@@ -28,7 +28,7 @@
 
 use super::{base_url, json, record_url, slug, time};
 use crate::git::History;
-use crate::record::{EventKind, Kind, Record, Status as RecordStatus};
+use crate::record::{EventKind, ImpactLevel, Kind, Record, Status as RecordStatus};
 use crate::render::{Options, Pages};
 use crate::site::View;
 use crate::status::{self, ComponentStatus, MaintenancePhase, Status};
@@ -166,6 +166,8 @@ pub(crate) struct PublicUpdate {
     pub at: DateTime<Utc>,
     /// Written in the record (not one of Statuspage's automatic updates made up for it).
     pub written: bool,
+    /// The update's `impact:` (service → level, `None` operational); empty when it says none.
+    pub impact: Vec<(String, Option<ImpactLevel>)>,
 }
 
 /// A record's public updates and the times Statuspage reports for it.
@@ -204,6 +206,7 @@ pub(crate) fn timing(record: &Record, now: DateTime<Utc>, history: Option<&Histo
             body: e.text.clone().unwrap_or_default(),
             at: utc(&e.at),
             written: true,
+            impact: e.impact.iter().map(|i| (i.service.value.clone(), i.level)).collect(),
         })
         .collect();
     let first_event = timeline.first().map(|e| utc(&e.at));
@@ -215,11 +218,13 @@ pub(crate) fn timing(record: &Record, now: DateTime<Utc>, history: Option<&Histo
         body,
         at,
         written: false,
+        impact: Vec::new(),
     };
 
     let started_at = match record.kind {
         Kind::Incident => record.milestones.start().map(|t| utc(&t)),
         Kind::Maintenance => window.map(|(from, _)| from),
+        Kind::Notice => record.notice.as_ref().map(|n| utc(&n.from)),
     }
     .or(updates.first().map(|u| u.at))
     .or(first_event)
@@ -257,6 +262,7 @@ pub(crate) fn timing(record: &Record, now: DateTime<Utc>, history: Option<&Histo
                 _ => {}
             }
         }
+        Kind::Notice => {}
     }
     updates.sort_by_key(|u| u.at);
 
@@ -606,6 +612,17 @@ fn incident(
             affected.push((&components[ci], state));
         }
     }
+    // An incident whose updates say each service's state: each update lists what it says.
+    if phase.is_none() && record.has_update_impact() {
+        for (service, _) in record.states_at(None) {
+            let Some(&ci) = by_service.get(service) else { continue };
+            if affected.iter().all(|(c, _)| c.id != components[ci].id) {
+                affected.push((&components[ci], ComponentStatus::Operational));
+            }
+        }
+        let updates = stated_updates(record, timing, &affected);
+        return Some(as_incident(record, timing, opts, page_id, status_word, impact, updates, &affected, phase));
+    }
     // What each update did to them: an incident holds them at their impact until resolved; a
     // window holds them under maintenance while in progress.
     let mut before: Vec<ComponentStatus> = vec![ComponentStatus::Operational; affected.len()];
@@ -650,6 +667,84 @@ fn incident(
             deliver_notifications: true,
         });
     }
+    Some(as_incident(record, timing, opts, page_id, status_word, impact, updates, &affected, phase))
+}
+
+/// The updates of an incident whose updates carry `impact:`, oldest first: each lists the
+/// components it names, from the state the one before left them in; a `resolved` update made
+/// for the record (no update said so) returns every component still affected to operational.
+fn stated_updates(record: &Record, timing: &Timing, affected: &[(&Component, ComponentStatus)]) -> Vec<IncidentUpdate> {
+    // Before the first update a component is operational, unless no update ever makes it worse
+    // though the record's `impact` lists it: then it was at that level until an update said not.
+    let worsened = |service: &str| {
+        record.timeline.iter().any(|e| {
+            e.kind == EventKind::Update && e.impact.iter().any(|i| i.service.value == service && i.level.is_some())
+        })
+    };
+    let mut state: BTreeMap<&str, ComponentStatus> = affected
+        .iter()
+        .map(|(c, _)| {
+            let before = match record.impact_of(&c.id) {
+                Some(level) if !worsened(&c.id) => ComponentStatus::from_impact(level),
+                _ => ComponentStatus::Operational,
+            };
+            (c.id.as_str(), before)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(timing.updates.len());
+    for u in &timing.updates {
+        let changes: Vec<(&str, ComponentStatus)> = if u.impact.is_empty() && u.status == RecordStatus::Resolved {
+            state
+                .iter()
+                .filter(|(_, s)| **s != ComponentStatus::Operational)
+                .map(|(c, _)| (*c, ComponentStatus::Operational))
+                .collect()
+        } else {
+            u.impact
+                .iter()
+                .map(|(service, level)| (service.as_str(), level.map(ComponentStatus::from_impact).unwrap_or_default()))
+                .collect()
+        };
+        let mut list = Vec::new();
+        for (service, new) in changes {
+            let Some((c, _)) = affected.iter().find(|(c, _)| c.id == service) else { continue };
+            let Some(old) = state.get_mut(c.id.as_str()) else { continue };
+            list.push(AffectedComponent {
+                code: c.id.clone(),
+                name: c.name.clone(),
+                old_status: old.as_str(),
+                new_status: new.as_str(),
+            });
+            *old = new;
+        }
+        out.push(IncidentUpdate {
+            id: u.id.clone(),
+            status: statuspage_status(u.status),
+            body: u.body.clone(),
+            incident_id: record.id.value.clone(),
+            created_at: time(&u.at),
+            updated_at: time(&u.at),
+            display_at: time(&u.at),
+            affected_components: Some(list).filter(|l| !l.is_empty()),
+            deliver_notifications: true,
+        });
+    }
+    out
+}
+
+/// The Statuspage incident or window from its parts; `updates` oldest first.
+#[allow(clippy::too_many_arguments)]
+fn as_incident(
+    record: &Record,
+    timing: &Timing,
+    opts: &Options,
+    page_id: &str,
+    status_word: &'static str,
+    impact: &'static str,
+    mut updates: Vec<IncidentUpdate>,
+    affected: &[(&Component, ComponentStatus)],
+    phase: Option<MaintenancePhase>,
+) -> Incident {
     updates.reverse();
 
     let window = record.window.as_ref().map(|w| (time(&w.from), time(&w.until)));
@@ -659,7 +754,7 @@ fn incident(
         (Some(_), Some((from, until))) => (Some(from), Some(until)),
         (Some(_), None) => (Some(started.clone()), Some(started.clone())),
     };
-    Some(Incident {
+    Incident {
         id: record.id.value.clone(),
         name: record.title().to_string(),
         status: status_word,
@@ -672,8 +767,8 @@ fn incident(
         started_at: started,
         page_id: page_id.to_string(),
         incident_updates: updates,
-        components: affected.into_iter().map(|(c, _)| c.clone()).collect(),
+        components: affected.iter().map(|(c, _)| (*c).clone()).collect(),
         scheduled_for,
         scheduled_until,
-    })
+    }
 }

@@ -24,6 +24,11 @@ pub(super) fn render(view: &View, opts: &Options, pages: &mut Pages) {
             alternate: format!("{base}/#service-{}", service.id),
             path: path(&service.id),
         };
-        pages.insert(head.path.clone(), feed(view, opts, &head, &affecting).into_bytes());
+        let notices: Vec<usize> = (0..view.notices.len())
+            .filter(|&i| {
+                view.notices[i].notice.as_ref().is_some_and(|n| n.services.iter().any(|s| s.value == service.id))
+            })
+            .collect();
+        pages.insert(head.path.clone(), feed(view, opts, &head, &affecting, &notices).into_bytes());
     }
 }

@@ -45,6 +45,8 @@ struct EventView {
     /// "SEV-2 → SEV-1", "Incident Commander: Alice Chen → Frank Li".
     detail: Option<String>,
     text: Option<String>,
+    /// An update's text as sanitized HTML (inline Markdown); `None` for other entries.
+    text_html: Option<String>,
     by: Option<String>,
 }
 
@@ -111,7 +113,7 @@ pub fn page(r: &Renderer, index: usize) -> Result<Rendered> {
         figures_note,
         roles: roles(s, record),
         handoffs: handoffs(s, record),
-        timeline: record.timeline_sorted().into_iter().map(|e| event_view(s, record, e)).collect(),
+        timeline: record.timeline_sorted().into_iter().map(|e| event_view(s, record, e, &root)).collect(),
         postmortem: record.postmortem.as_ref().filter(|_| record.is_incident()).map(|p| PostmortemView {
             status: postmortem_label(p.status),
             facilitator: p.facilitator.as_ref().map(|f| f.value.clone()),
@@ -279,7 +281,7 @@ pub fn event_label(kind: EventKind) -> &'static str {
     }
 }
 
-fn event_view(s: &Shared, record: &Record, e: &crate::record::Event) -> EventView {
+fn event_view(s: &Shared, record: &Record, e: &crate::record::Event, root: &str) -> EventView {
     let arrow = |from: &Option<String>, to: &Option<String>| match (from, to) {
         (Some(f), Some(t)) => Some(format!("{f} → {t}")),
         (None, Some(t)) => Some(format!("→ {t}")),
@@ -308,6 +310,11 @@ fn event_view(s: &Shared, record: &Record, e: &crate::record::Event) -> EventVie
         status: e.status.map(record_status_label),
         detail,
         text: e.text.clone(),
+        text_html: e
+            .text
+            .as_deref()
+            .filter(|_| e.kind == EventKind::Update)
+            .map(|t| markdown::render_update(t, &s.base_path, root)),
         by: e.by.clone(),
     }
 }

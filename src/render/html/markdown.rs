@@ -49,6 +49,13 @@ pub fn render(text: &str, shift: u8, base_path: &str, root: &str) -> String {
     }
 }
 
+/// A status update's text as sanitized HTML, as a post-mortem is (emphasis, links, code, lists;
+/// the raw HTML older Statuspage updates hold goes through ammonia): headings kept below the
+/// page's own. Feeds and the API keep the text as written.
+pub fn render_update(text: &str, base_path: &str, root: &str) -> String {
+    render(text, 3, base_path, root)
+}
+
 /// pulldown-cmark's events for `text`, with heading ids, shifted headings and site links (see `render`).
 fn events<'a>(text: &'a str, shift: u8, base_path: &str, root: &str) -> Vec<Event<'a>> {
     let options = Options::ENABLE_TABLES

@@ -59,6 +59,8 @@ pub struct UpdateView {
     pub time: Time,
     pub label: String,
     pub text: Option<String>,
+    /// An update's text as sanitized HTML (inline Markdown); `None` for other entries.
+    pub text_html: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -70,6 +72,7 @@ struct Active<'a> {
 #[derive(Serialize)]
 struct Page<'a> {
     banner: Banner,
+    notices: Vec<super::notices::NoticeView>,
     groups: Vec<GroupView>,
     active_incidents: Vec<Active<'a>>,
     active_maintenance: Vec<Active<'a>>,
@@ -94,6 +97,7 @@ pub fn page(r: &Renderer) -> Result<Rendered> {
     };
     let page = Page {
         banner,
+        notices: super::notices::current(s, &super::context::relative_root(PATH)),
         groups: groups(s),
         active_incidents: active(&st.active_incidents),
         active_maintenance: active(&st.active_maintenance),
@@ -121,6 +125,11 @@ pub fn updates(s: &Shared, record: &Record) -> Vec<UpdateView> {
                 (kind, _) => super::incident::event_label(kind).to_string(),
             },
             text: e.text.clone(),
+            text_html: e
+                .text
+                .as_deref()
+                .filter(|_| e.kind == EventKind::Update)
+                .map(|t| super::markdown::render_update(t, &s.base_path, &super::context::relative_root(PATH))),
         })
         .collect()
 }
