@@ -298,6 +298,7 @@ mod tests {
             config: Default::default(),
             policy: Default::default(),
             records,
+            notices: Vec::new(),
             runbooks: Vec::new(),
             history: None,
         }

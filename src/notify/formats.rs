@@ -296,6 +296,7 @@ mod tests {
             config: Default::default(),
             policy: Default::default(),
             records: vec![std::sync::Arc::new(record)],
+            notices: Vec::new(),
             runbooks: Vec::new(),
             history: None,
         };
