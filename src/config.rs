@@ -15,6 +15,8 @@ pub struct Config {
     pub description: String,
     /// IANA time-zone name that times are shown in.
     pub timezone: String,
+    /// The language of the theme's words and dates: `en` (the default), `de`, `fr`, `es`.
+    pub language: String,
     pub metrics: MetricsConfig,
     pub postmortem: PostmortemConfig,
 }
@@ -46,6 +48,7 @@ impl Default for Config {
             base_url: "http://localhost:1111".into(),
             description: String::new(),
             timezone: "UTC".into(),
+            language: "en".into(),
             metrics: MetricsConfig::default(),
             postmortem: PostmortemConfig::default(),
         }
@@ -88,6 +91,18 @@ pub fn parse(text: &str) -> (Config, Vec<Diagnostic>) {
                 )
                 .with_hint("use a name like `UTC`, `Europe/Berlin` or `America/New_York`");
                 diags.push(d);
+            }
+            if !crate::render::html::i18n::LANGUAGES.iter().any(|(code, _)| *code == config.language) {
+                let codes: Vec<&str> = crate::render::html::i18n::LANGUAGES.iter().map(|(code, _)| *code).collect();
+                let d = Diagnostic::error(
+                    FILE,
+                    locate(text, "language"),
+                    "bad-value",
+                    format!("`{}` is not a language incsite has words for", config.language),
+                )
+                .with_hint(format!("use one of {}", codes.join(", ")));
+                diags.push(d);
+                config.language = "en".into();
             }
             while config.base_url.ends_with('/') {
                 config.base_url.pop();
@@ -133,6 +148,14 @@ mod tests {
         let (_, d) = parse("title = \"x\"\n[metrics]\nmttr_form = \"detected\"\n");
         assert_eq!(d.len(), 1);
         assert_eq!((d[0].code, d[0].line), ("unknown-key", 3));
+    }
+
+    #[test]
+    fn unknown_language_at_its_line() {
+        let (c, d) = parse("title = \"x\"\nlanguage = \"xx\"\n");
+        assert_eq!((d[0].code, d[0].line), ("bad-value", 2));
+        assert_eq!(c.language, "en");
+        assert!(parse("language = \"de\"\n").1.is_empty());
     }
 
     #[test]

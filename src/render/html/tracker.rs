@@ -44,14 +44,15 @@ pub fn action_row(s: &Shared, record: usize, a: &ActionItem, root: &str) -> Acti
         title: title(a),
         owner: owner(a).to_string(),
         due: a.due.map(|d| s.clock.date(d)),
-        status: action_status(a.status),
+        status: action_status(a.status, &s.words),
         priority: a.priority.map(|p| {
-            let (value, label) = match p {
-                Priority::Low => ("low", "Low"),
-                Priority::Medium => ("medium", "Medium"),
-                Priority::High => ("high", "High"),
+            let value = match p {
+                Priority::Low => "low",
+                Priority::Medium => "medium",
+                Priority::High => "high",
             };
-            Label { value: value.into(), label: label.into(), class: value.into() }
+            let label = s.words.get(&format!("priority.{value}")).to_string();
+            Label { value: value.into(), label, class: value.into() }
         }),
         link: a.link.as_deref().and_then(safe_url).map(|url| s.site_href(&url, root).unwrap_or(url)),
         done_on: a.done_on.map(|d| s.clock.date(d)),
@@ -60,14 +61,15 @@ pub fn action_row(s: &Shared, record: usize, a: &ActionItem, root: &str) -> Acti
     }
 }
 
-fn action_status(status: ActionStatus) -> Label {
-    let (value, label, class) = match status {
-        ActionStatus::Open => ("open", "Open", "open"),
-        ActionStatus::InProgress => ("in_progress", "In progress", "in-progress"),
-        ActionStatus::Done => ("done", "Done", "done"),
-        ActionStatus::WontDo => ("wont_do", "Won’t do", "wont-do"),
+fn action_status(status: ActionStatus, w: &super::i18n::Words) -> Label {
+    let (value, class) = match status {
+        ActionStatus::Open => ("open", "open"),
+        ActionStatus::InProgress => ("in_progress", "in-progress"),
+        ActionStatus::Done => ("done", "done"),
+        ActionStatus::WontDo => ("wont_do", "wont-do"),
     };
-    Label { value: value.into(), label: label.into(), class: class.into() }
+    let label = w.get(&format!("action_status.{value}")).to_string();
+    Label { value: value.into(), label, class: class.into() }
 }
 
 /// A URL that is safe in an `href`: http, https or mailto, or a path on this site. Anything else
