@@ -231,6 +231,7 @@ fn runbook_pages(r: &Renderer) -> Result<Vec<Rendered>> {
         };
         out.push(r.page("runbook.html", &path, "runbooks", &rb.title, &page)?);
     }
-    out.push(r.page("runbooks.html", "runbooks/index.html", "runbooks", "Runbooks", &Index { runbooks: views })?);
+    let title = s.words.get("runbooks.heading");
+    out.push(r.page("runbooks.html", "runbooks/index.html", "runbooks", title, &Index { runbooks: views })?);
     Ok(out)
 }

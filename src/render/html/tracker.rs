@@ -129,10 +129,10 @@ struct Page {
 
 /// One page of a closed list's archive (`actions/done/`, `actions/done/2/`, …).
 #[derive(Serialize)]
-struct ArchivePage {
+struct ArchivePage<'a> {
     /// `done` or `wont_do`.
     kind: &'static str,
-    heading: &'static str,
+    heading: &'a str,
     /// How many items the whole list has.
     total: usize,
     /// The 1-based position of this page's first and last item in the list.
@@ -248,11 +248,11 @@ pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Res
         wont_do_archive: archive("wont_do", &wont_do),
         owners,
     };
-    put(r.page("actions.html", PATH, "actions", "Action items", &page)?)?;
+    put(r.page("actions.html", PATH, "actions", s.words.get("actions.heading"), &page)?)?;
     drop(page);
 
-    for (kind, heading, items) in [("done", "Done action items", &done), ("wont_do", "Won’t-do action items", &wont_do)]
-    {
+    let (done_heading, wont_do_heading) = (s.words.get("actions.done_heading"), s.words.get("actions.wont_do_heading"));
+    for (kind, heading, items) in [("done", done_heading, &done), ("wont_do", wont_do_heading, &wont_do)] {
         if items.len() <= CLOSED_SHOWN {
             continue;
         }
