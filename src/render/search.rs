@@ -127,6 +127,48 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
+    use crate::schema::{self, SchemaSources};
+    use crate::site::Audience;
+
+    /// A view of `n` incidents whose post-mortems each say "everyone" and their own word.
+    fn view(n: usize) -> View {
+        let services = "services:\n  - id: db\n    name: Database\n";
+        let (policy, _) = schema::parse(&SchemaSources {
+            severities: None,
+            roles: None,
+            services: Some(("schema/services.yaml", services)),
+        });
+        let records = (0..n)
+            .map(|i| {
+                let text = format!(
+                    "---\nid: INC-{i}\ntitle: Slow queries\nseverity: SEV-3\nstatus: resolved\nimpact: {{db: degraded}}\n\
+                     causes: [capacity]\ntimeline:\n  - at: 2026-03-04T10:00:00Z\n    event: detected\n\
+                     postmortem:\n  status: published\n---\n## Summary\n\nEveryone saw word{i}x.\n"
+                );
+                let (record, _) = crate::record::parse(&format!("content/incidents/{i}.md"), text.as_bytes());
+                std::sync::Arc::new(record.unwrap())
+            })
+            .collect();
+        View { audience: Audience::Public, config: Config::default(), policy, records, runbooks: Vec::new() }
+    }
+
+    #[test]
+    fn entries_hold_the_fields_and_common_words_go_only_in_large_sites() {
+        let small = index(&view(3));
+        let doc = &small.docs[0];
+        assert_eq!(doc[1], "Slow queries");
+        assert_eq!(doc[3], "Database");
+        assert_eq!(doc[4], "capacity");
+        assert_eq!((doc[6].as_str(), doc[7].as_str()), ("2026-03-04", "incident"));
+        assert!(doc[5].split(' ').any(|w| w == "everyone"), "{}", doc[5]);
+        assert!(!doc[5].split(' ').any(|w| w == "slow"), "title words are not repeated: {}", doc[5]);
+        let large = index(&view(COMMON + 1));
+        for doc in &large.docs {
+            assert!(!doc[5].split(' ').any(|w| w == "everyone"), "in every record: left out");
+            assert!(doc[5].split(' ').any(|w| w == format!("word{}x", &doc[0][4..])), "{}", doc[5]);
+        }
+    }
 
     #[test]
     fn body_words_are_distinct_and_new() {
