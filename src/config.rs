@@ -18,6 +18,8 @@ pub struct Config {
     pub description: String,
     /// IANA time-zone name that times are shown in.
     pub timezone: String,
+    /// The language of the theme's words and dates: `en` (the default), `de`, `fr`, `es`.
+    pub language: String,
     pub metrics: MetricsConfig,
     pub postmortem: PostmortemConfig,
     pub public: PublicConfig,
@@ -137,6 +139,7 @@ impl Default for Config {
             base_url: "http://localhost:1111".into(),
             description: String::new(),
             timezone: "UTC".into(),
+            language: "en".into(),
             metrics: MetricsConfig::default(),
             postmortem: PostmortemConfig::default(),
             public: PublicConfig::default(),
@@ -196,6 +199,18 @@ fn settle(mut config: Config, text: &str, mut diags: Vec<Diagnostic>) -> (Config
         let d = Diagnostic::error(FILE, pos, "bad-value", format!("`{}` is not an IANA time zone", config.timezone))
             .with_hint("use a name like `UTC`, `Europe/Berlin` or `America/New_York`");
         diags.push(d);
+    }
+    if !crate::render::html::i18n::LANGUAGES.iter().any(|(code, _)| *code == config.language) {
+        let codes: Vec<&str> = crate::render::html::i18n::LANGUAGES.iter().map(|(code, _)| *code).collect();
+        let d = Diagnostic::error(
+            FILE,
+            locate(text, "language"),
+            "bad-value",
+            format!("`{}` is not a language incsite has words for", config.language),
+        )
+        .with_hint(format!("use one of {}", codes.join(", ")));
+        diags.push(d);
+        config.language = "en".into();
     }
     let mut channel_lines = text
         .lines()
@@ -302,6 +317,14 @@ mod tests {
         assert!(d[0].message.contains("`from`, `to`"), "{}", d[0].message);
         let (_, d) = parse("[[notify]]\nkind = \"pager\"\n");
         assert_eq!(d[0].line, 2);
+    }
+
+    #[test]
+    fn unknown_language_at_its_line() {
+        let (c, d) = parse("title = \"x\"\nlanguage = \"xx\"\n");
+        assert_eq!((d[0].code, d[0].line), ("bad-value", 2));
+        assert_eq!(c.language, "en");
+        assert!(parse("language = \"de\"\n").1.is_empty());
     }
 
     #[test]

@@ -11,10 +11,14 @@
 //!
 //! How: the pages are served over HTTP from a copy of the output by a small server in this test.
 //! The copy of each page under test loads one test-only external script (`__probe.js`; the
-//! site's own is `static/live.js`) that writes `scrollWidth:innerWidth:<what live.js did>` into
+//! site's own are `static/live.js` and, on the history, `static/search.js`, tested last) that writes `scrollWidth:innerWidth:<what live.js did>` into
 //! the title once the page has loaded. Each page is shown in an iframe of the exact width (headless windows are at least
 //! 500 px wide), and the wrapper's title, which the probe also sets, is read back from
 //! `--dump-dom`. Console messages come from `--enable-logging=stderr`.
+//!
+//! The search: a copy of the history page with a probe that types a query into the box, waits
+//! for the results (`static/search.js` fetching `search/index.json` from the test's server) and
+//! puts the first result's link into the title.
 
 use assert_cmd::Command;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -296,5 +300,77 @@ fn pages_load_cleanly_at_desktop_and_phone_widths() {
         problems.push(format!("the browser asked for {path}, which the site does not have"));
     }
     println!("browser checks took {:.1} s", started.elapsed().as_secs_f64());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Types `query` into the history's search box (once the page has loaded) and puts the first
+/// result's link, or what the box said, into the title.
+fn search_probe(query: &str) -> String {
+    format!(
+        r#"window.addEventListener("load", function () {{
+  var input = document.getElementById("search-input");
+  if (!input || document.getElementById("search").hidden) {{ document.title = "no box"; return; }}
+  input.focus();
+  input.value = {query:?};
+  input.dispatchEvent(new Event("input"));
+  var tries = 0;
+  (function poll() {{
+    var first = document.querySelector(".search-results li a");
+    if (first) {{ document.title = "first:" + first.getAttribute("href"); return; }}
+    if (++tries > 80) {{ document.title = "none:" + document.querySelector(".search-note").textContent; return; }}
+    setTimeout(poll, 50);
+  }})();
+}});
+"#
+    )
+}
+
+#[test]
+fn typing_into_the_search_box_puts_the_expected_incident_first() {
+    let Some(chrome) = chromium() else {
+        println!("skipped: chromium not installed (looked for /usr/bin/chromium or $INCSITE_CHROMIUM)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    Command::cargo_bin("incsite")
+        .unwrap()
+        .arg("--root")
+        .arg(env!("CARGO_MANIFEST_DIR"))
+        .args(["build", "--now", DEMO_NOW, "--out"])
+        .arg(&out)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .assert()
+        .success();
+    let history = std::fs::read_to_string(out.join("incidents/index.html")).unwrap();
+    // Words that newer records also hold, in their post-mortems or updates: the record whose title
+    // holds them comes first although it is the oldest; two words, one only begun (a prefix);
+    // an id typed whole comes first whatever else matches it.
+    let cases = [
+        ("replica", "../incidents/INC-2026-0002/"),
+        ("dns chan", "../incidents/INC-2026-0010/"),
+        ("INC-2026-0009", "../incidents/INC-2026-0009/"),
+    ];
+    let (port, missing) = serve(out.clone());
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap_or(Path::new("target")).join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let mut problems = Vec::new();
+    for (n, (query, expected)) in cases.into_iter().enumerate() {
+        let page = format!("incidents/search-{n}.html");
+        std::fs::write(out.join(format!("__search-{n}.js")), search_probe(query)).unwrap();
+        let probe = format!("<script src=\"../__search-{n}.js\"></script>");
+        let at = history.rfind("</body>").unwrap();
+        std::fs::write(out.join(&page), format!("{}{probe}{}", &history[..at], &history[at..])).unwrap();
+        let shot = shots.join(format!("search-{n}.png"));
+        let run = load(&chrome, &format!("http://127.0.0.1:{port}/{page}"), 1280, &shot);
+        println!("screenshot: {}", shot.display());
+        problems.extend(run.console.iter().map(|line| format!("{query:?}: console: {line}")));
+        let want = format!("first:{expected}");
+        if run.title.as_deref() != Some(want.as_str()) {
+            problems.push(format!("{query:?}: expected {want:?}, the page said {:?}", run.title));
+        }
+    }
+    let missing: Vec<String> = missing.lock().unwrap().iter().filter(|p| *p != "/favicon.ico").cloned().collect();
+    problems.extend(missing.into_iter().map(|p| format!("the browser asked for {p}, which the site does not have")));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -12,6 +12,7 @@
 //! sitemap, the canonical link and the API give absolute URLs.
 
 pub mod context;
+pub mod i18n;
 mod incident;
 mod listing;
 pub mod markdown;
@@ -47,7 +48,7 @@ pub fn render(
     then: &(dyn Fn() -> Result<()> + Sync),
 ) -> Result<Vec<String>> {
     let theme = theme::load(opts.theme_dir.as_deref())?;
-    let shared = Shared::new(view, Some(status), opts);
+    let shared = Shared::new(view, Some(status), opts, words(view, opts)?);
     let r = Renderer { theme: &theme, shared: &shared };
     let paths = std::sync::Mutex::new(Vec::new());
     let put = |(path, html): Rendered| -> Result<()> {
@@ -89,12 +90,17 @@ pub fn render(
 /// `serve` renders first after a save, so that the page being edited reloads at once.
 pub fn record_pages(view: &View, opts: &Options, indexes: &[usize], sink: &dyn Sink) -> Result<()> {
     let theme = theme::load(opts.theme_dir.as_deref())?;
-    let shared = Shared::new(view, None, opts);
+    let shared = Shared::new(view, None, opts, words(view, opts)?);
     let r = Renderer { theme: &theme, shared: &shared };
     indexes.par_iter().try_for_each(|&i| {
         let (path, html) = incident::page(&r, i)?;
         sink.put(path, finished(opts, html))
     })
+}
+
+/// The words of the site's language, with the site's own overrides.
+fn words(view: &View, opts: &Options) -> Result<std::sync::Arc<i18n::Words>> {
+    Ok(std::sync::Arc::new(i18n::Words::load(&view.config.language, opts.theme_dir.as_deref())?))
 }
 
 /// A rendered page as the file to write: with the live-reload script in serve mode.
@@ -143,6 +149,7 @@ impl Renderer<'_> {
             .with_context(|| format!("cannot prepare {path}"))?;
         let s = self.shared;
         ctx.insert("site", &*s.site_value);
+        ctx.insert("t", &*s.words.value);
         ctx.insert("root", &self.root(path));
         ctx.insert("nav", nav);
         ctx.insert("page_title", title);
@@ -173,7 +180,7 @@ const NOT_FOUND: &str = "404.html";
 fn not_found_page(r: &Renderer) -> Result<Rendered> {
     #[derive(Serialize)]
     struct NotFound {}
-    r.page("404.html", NOT_FOUND, "", "Page not found", &NotFound {})
+    r.page("404.html", NOT_FOUND, "", r.shared.words.get("not_found.title"), &NotFound {})
 }
 
 /// `runbooks/index.html` and one page per runbook.
@@ -226,6 +233,7 @@ fn runbook_pages(r: &Renderer) -> Result<Vec<Rendered>> {
         };
         out.push(r.page("runbook.html", &path, "runbooks", &rb.title, &page)?);
     }
-    out.push(r.page("runbooks.html", "runbooks/index.html", "runbooks", "Runbooks", &Index { runbooks: views })?);
+    let title = s.words.get("runbooks.heading");
+    out.push(r.page("runbooks.html", "runbooks/index.html", "runbooks", title, &Index { runbooks: views })?);
     Ok(out)
 }

@@ -6,6 +6,7 @@ pub mod api;
 pub mod charts;
 pub mod feeds;
 pub mod html;
+pub mod search;
 pub mod urls;
 
 use crate::site::View;
@@ -62,6 +63,7 @@ pub fn render_into(view: &View, opts: &Options, sink: &dyn Sink) -> Result<()> {
     // batch handed on as soon as it is made; the sitemap last, as it lists the pages.
     let machine = || -> Result<()> {
         api::render(view, &status, opts, sink)?;
+        search::render(view, sink)?;
         let mut pages = Pages::new();
         feeds::render(view, &status, opts, &mut pages)?;
         pages.into_iter().try_for_each(|(path, bytes)| sink.put(path, bytes))

@@ -2,7 +2,8 @@
 //! runbooks, reverse links), the time formatter, and the small display values ("cards", labels)
 //! that several pages show for the same record.
 
-use super::time::{self, Clock, Time};
+use super::i18n::Words;
+use super::time::{Clock, Time};
 use crate::git::Commit;
 use crate::record::{ImpactLevel, Kind, Record, Runbook, Status as RecordStatus};
 use crate::render::Options;
@@ -39,11 +40,11 @@ pub fn state_class(s: ComponentStatus) -> &'static str {
     }
 }
 
-pub fn state_label(s: ComponentStatus) -> Label {
-    Label::new(s.as_str(), s.label(), state_class(s))
+pub fn state_label(s: ComponentStatus, w: &Words) -> Label {
+    Label::new(s.as_str(), w.get(&format!("state.{}", s.as_str())), state_class(s))
 }
 
-pub fn record_status_label(s: RecordStatus) -> Label {
+pub fn record_status_label(s: RecordStatus, w: &Words) -> Label {
     let class = match s {
         RecordStatus::Investigating => "investigating",
         RecordStatus::Identified => "identified",
@@ -54,7 +55,7 @@ pub fn record_status_label(s: RecordStatus) -> Label {
         RecordStatus::Completed => "completed",
         RecordStatus::Cancelled => "cancelled",
     };
-    Label::new(s.as_str(), s.label(), class)
+    Label::new(s.as_str(), w.get(&format!("status.{}", s.as_str())), class)
 }
 
 /// A severity level for display.
@@ -163,6 +164,8 @@ pub struct Shared<'a> {
     own_status: OnceLock<Status>,
     pub opts: &'a Options,
     pub clock: Clock,
+    /// The words of the site's language.
+    pub words: Arc<Words>,
     /// The path part of the base URL (`/`, `/status/`): what a root-relative link in a body may
     /// start with.
     pub base_path: String,
@@ -190,8 +193,8 @@ impl Drop for Shared<'_> {
 }
 
 impl<'a> Shared<'a> {
-    pub fn new(view: &'a View, status: Option<&'a Status>, opts: &'a Options) -> Self {
-        let clock = Clock { tz: view.config.tz(), now: opts.now };
+    pub fn new(view: &'a View, status: Option<&'a Status>, opts: &'a Options, words: Arc<Words>) -> Self {
+        let clock = Clock { tz: view.config.tz(), now: opts.now, words: Arc::clone(&words) };
         let base_path = root_path(&opts.base_url);
         let by_id: HashMap<&str, usize> =
             view.records.iter().enumerate().map(|(i, r)| (r.id.value.as_str(), i)).collect();
@@ -235,6 +238,7 @@ impl<'a> Shared<'a> {
             own_status: OnceLock::new(),
             opts,
             clock,
+            words,
             base_path,
             site_value: template_value(&site),
             by_id,
@@ -304,7 +308,7 @@ impl<'a> Shared<'a> {
                     service: i.service.value.clone(),
                     name: self.service_name(&i.service),
                     level: i.level.as_str().to_string(),
-                    label: impact_label(i.level).to_string(),
+                    label: impact_label(i.level, &self.words).to_string(),
                     class: state_class(state).to_string(),
                 }
             })
@@ -333,9 +337,10 @@ impl<'a> Shared<'a> {
             let start = r.milestones.start();
             let end = r.milestones.resolved;
             let duration = match (start, end) {
-                (Some(s), Some(e)) => Some(time::duration((e - s).num_seconds())),
+                (Some(s), Some(e)) => Some(self.clock.duration((e - s).num_seconds())),
                 (Some(s), None) if s.with_timezone(&Utc) <= self.clock.now => {
-                    Some(format!("{} so far", time::duration((self.clock.now - s.with_timezone(&Utc)).num_seconds())))
+                    let so_far = self.clock.duration((self.clock.now - s.with_timezone(&Utc)).num_seconds());
+                    Some(self.words.fill("duration.so_far", &[("d", &so_far)]))
                 }
                 _ => None,
             };
@@ -353,7 +358,7 @@ impl<'a> Shared<'a> {
             kind: if maintenance { "maintenance" } else { "incident" },
             maintenance,
             severity: r.severity.as_ref().map(|s| self.severity(s)),
-            status: r.status.as_ref().map(|s| record_status_label(s.value)),
+            status: r.status.as_ref().map(|s| record_status_label(s.value, &self.words)),
             summary: r.summary.clone().filter(|s| !s.trim().is_empty()),
             impact,
             start,
@@ -374,7 +379,7 @@ impl<'a> Shared<'a> {
         } else {
             format!("{} – {}", f.text, u.text)
         };
-        WindowView { length: time::duration((until - from).num_seconds()), from: f, until: u, text }
+        WindowView { length: self.clock.duration((until - from).num_seconds()), from: f, until: u, text }
     }
 
     /// A record's git history, newest first.
@@ -402,13 +407,13 @@ fn template_value(value: &impl Serialize) -> Arc<serde_json::Value> {
     Arc::new(serde_json::to_value(value).unwrap_or_default())
 }
 
-pub fn impact_label(level: ImpactLevel) -> &'static str {
-    match level {
-        ImpactLevel::Maintenance => "Under maintenance",
-        ImpactLevel::Degraded => "Degraded performance",
-        ImpactLevel::Partial => "Partial outage",
-        ImpactLevel::Major => "Major outage",
-    }
+pub fn impact_label(level: ImpactLevel, w: &Words) -> &str {
+    w.get(match level {
+        ImpactLevel::Maintenance => "state.under_maintenance",
+        ImpactLevel::Degraded => "state.degraded_performance",
+        ImpactLevel::Partial => "state.partial_outage",
+        ImpactLevel::Major => "state.major_outage",
+    })
 }
 
 /// `url` relative to the page whose way to the site's root is `root` (`./`, `../../`), when it

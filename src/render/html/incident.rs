@@ -2,6 +2,7 @@
 //! times, roles and handoffs, the timeline, the post-mortem, action items, links and git history.
 
 use super::context::{record_status_label, Card, CommitView, Label, Shared};
+use super::i18n::Words;
 use super::time::{self, Time};
 use super::tracker::{action_row, ActionRow};
 use super::{markdown, Rendered, Renderer};
@@ -13,7 +14,7 @@ use serde::Serialize;
 #[derive(Serialize)]
 struct Figure {
     abbr: &'static str,
-    name: &'static str,
+    name: String,
     value: String,
 }
 
@@ -92,18 +93,15 @@ pub fn page(r: &Renderer, index: usize) -> Result<Rendered> {
     let card = s.card(index);
     let figures = if record.is_incident() { figures(s, record) } else { Vec::new() };
     let metrics = &s.view.config.metrics;
-    let figures_note = format!(
-        "Time to detect from the start of impact; to acknowledge from {}; to mitigate from the start; to resolve \
-         from {}. “—”: a milestone is missing.",
-        match metrics.mtta_from {
-            crate::config::From::Detected => "detection",
-            crate::config::From::Started => "the start",
-        },
-        match metrics.mttr_from {
-            crate::config::From::Started => "the start",
-            crate::config::From::Detected => "detection",
-        }
-    );
+    let from = |f: crate::config::From| {
+        s.words.get(match f {
+            crate::config::From::Detected => "incident.from_detected",
+            crate::config::From::Started => "incident.from_started",
+        })
+    };
+    let figures_note = s
+        .words
+        .fill("incident.figures_note", &[("tta_from", from(metrics.mtta_from)), ("ttr_from", from(metrics.mttr_from))]);
     let path = urls::file(&urls::record(&record.id.value));
     let root = r.root(&path);
     let actions: Vec<ActionRow> = record.action_items.iter().map(|a| action_row(s, index, a, &root)).collect();
@@ -115,7 +113,7 @@ pub fn page(r: &Renderer, index: usize) -> Result<Rendered> {
         handoffs: handoffs(s, record),
         timeline: record.timeline_sorted().into_iter().map(|e| event_view(s, record, e, &root)).collect(),
         postmortem: record.postmortem.as_ref().filter(|_| record.is_incident()).map(|p| PostmortemView {
-            status: postmortem_label(p.status),
+            status: postmortem_label(p.status, &s.words),
             facilitator: p.facilitator.as_ref().map(|f| f.value.clone()),
             meeting: p.meeting.map(|d| s.clock.date(d)),
         }),
@@ -170,12 +168,12 @@ fn link(s: &Shared, i: usize) -> LinkView {
 
 fn figures(s: &Shared, record: &Record) -> Vec<Figure> {
     let d = record.milestones.durations(&s.view.config.metrics);
-    let show = |v: Option<i64>| v.map(time::duration).unwrap_or_else(|| "—".to_string());
+    let show = |v: Option<i64>| v.map(|secs| s.clock.duration(secs)).unwrap_or_else(|| "—".to_string());
     vec![
-        Figure { abbr: "TTD", name: "Time to detect", value: show(d.ttd) },
-        Figure { abbr: "TTA", name: "Time to acknowledge", value: show(d.tta) },
-        Figure { abbr: "TTM", name: "Time to mitigate", value: show(d.ttm) },
-        Figure { abbr: "TTR", name: "Time to resolve", value: show(d.ttr) },
+        Figure { abbr: "TTD", name: s.words.get("incident.ttd").to_string(), value: show(d.ttd) },
+        Figure { abbr: "TTA", name: s.words.get("incident.tta").to_string(), value: show(d.tta) },
+        Figure { abbr: "TTM", name: s.words.get("incident.ttm").to_string(), value: show(d.ttm) },
+        Figure { abbr: "TTR", name: s.words.get("incident.ttr").to_string(), value: show(d.ttr) },
     ]
 }
 
@@ -238,7 +236,7 @@ fn filled_roles(s: &Shared, record: &Record) -> Vec<RoleView> {
             None => (usize::MAX, assignment.role.value.clone(), String::new()),
         };
         if !out.iter().any(|(_, v)| v.name == name) {
-            out.push((rank, RoleView { name, description, people: "Filled".to_string() }));
+            out.push((rank, RoleView { name, description, people: s.words.get("incident.role_filled").to_string() }));
         }
     }
     out.sort_by_key(|(rank, _)| *rank);
@@ -265,20 +263,20 @@ fn handoffs(s: &Shared, record: &Record) -> Vec<Handoff> {
 }
 
 /// Words for a timeline entry's kind.
-pub fn event_label(kind: EventKind) -> &'static str {
-    match kind {
-        EventKind::Started => "Impact started",
-        EventKind::Detected => "Detected",
-        EventKind::Acknowledged => "Acknowledged",
-        EventKind::Mitigated => "Mitigated",
-        EventKind::Resolved => "Resolved",
-        EventKind::Update => "Update",
-        EventKind::Severity => "Severity changed",
-        EventKind::Handoff => "Handoff",
-        EventKind::Action => "Action",
-        EventKind::Decision => "Decision",
-        EventKind::Note => "Note",
-    }
+pub fn event_label(kind: EventKind, w: &Words) -> &str {
+    w.get(match kind {
+        EventKind::Started => "event.started",
+        EventKind::Detected => "event.detected",
+        EventKind::Acknowledged => "event.acknowledged",
+        EventKind::Mitigated => "event.mitigated",
+        EventKind::Resolved => "event.resolved",
+        EventKind::Update => "event.update",
+        EventKind::Severity => "event.severity",
+        EventKind::Handoff => "event.handoff",
+        EventKind::Action => "event.action",
+        EventKind::Decision => "event.decision",
+        EventKind::Note => "event.note",
+    })
 }
 
 fn event_view(s: &Shared, record: &Record, e: &crate::record::Event, root: &str) -> EventView {
@@ -302,12 +300,12 @@ fn event_view(s: &Shared, record: &Record, e: &crate::record::Event, root: &str)
     EventView {
         time: s.clock.time(&e.at),
         kind: e.kind.as_str(),
-        label: event_label(e.kind).to_string(),
+        label: event_label(e.kind, &s.words).to_string(),
         milestone: e.kind.is_milestone(),
         update: e.kind == EventKind::Update,
         // A private record publishes nothing, whatever its entries say.
         public: e.is_public() && record.is_public(),
-        status: e.status.map(record_status_label),
+        status: e.status.map(|st| record_status_label(st, &s.words)),
         detail,
         text: e.text.clone(),
         text_html: e
@@ -319,12 +317,13 @@ fn event_view(s: &Shared, record: &Record, e: &crate::record::Event, root: &str)
     }
 }
 
-fn postmortem_label(status: PostmortemStatus) -> Label {
-    let (value, label) = match status {
-        PostmortemStatus::None => ("none", "Not started"),
-        PostmortemStatus::Draft => ("draft", "Draft"),
-        PostmortemStatus::Review => ("review", "In review"),
-        PostmortemStatus::Published => ("published", "Published"),
+fn postmortem_label(status: PostmortemStatus, w: &Words) -> Label {
+    let value = match status {
+        PostmortemStatus::None => "none",
+        PostmortemStatus::Draft => "draft",
+        PostmortemStatus::Review => "review",
+        PostmortemStatus::Published => "published",
     };
-    Label { value: value.into(), label: label.into(), class: format!("pm-{value}") }
+    let label = w.get(&format!("postmortem.{value}")).to_string();
+    Label { value: value.into(), label, class: format!("pm-{value}") }
 }

@@ -27,7 +27,7 @@ struct Chip {
 #[derive(Serialize, Clone)]
 struct ChipGroup {
     key: &'static str,
-    name: &'static str,
+    name: String,
     chips: Vec<Chip>,
 }
 
@@ -121,7 +121,7 @@ pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Res
 
     let mut specs: Vec<Spec> = vec![Spec {
         path: urls::HISTORY.into(),
-        heading: "Incident history".into(),
+        heading: s.words.get("history.heading").into(),
         filter: None,
         active: None,
         members: order.clone(),
@@ -140,13 +140,13 @@ pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Res
         chips.push(Chip { label: sev.id.clone(), url: urls::severity(&sev.id), count: members.len(), active: false });
         specs.push(Spec {
             path: urls::severity(&sev.id),
-            heading: format!("{} incidents", sev.id),
+            heading: s.words.fill("history.severity_heading", &[("id", &sev.id)]),
             filter: Some(Filter { dimension: "severity", label }),
             active: Some((groups.len(), chips.len() - 1)),
             members,
         });
     }
-    groups.push(ChipGroup { key: "severity", name: "Severity", chips });
+    groups.push(ChipGroup { key: "severity", name: s.words.get("history.severity").into(), chips });
 
     // Service: every service of the policy, in its order.
     let mut chips = Vec::new();
@@ -156,13 +156,13 @@ pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Res
         chips.push(Chip { label: svc.name.clone(), url: urls::service(&svc.id), count: members.len(), active: false });
         specs.push(Spec {
             path: urls::service(&svc.id),
-            heading: format!("{} incidents", svc.name),
+            heading: s.words.fill("history.service_heading", &[("name", &svc.name)]),
             filter: Some(Filter { dimension: "service", label: svc.name.clone() }),
             active: Some((groups.len(), chips.len() - 1)),
             members,
         });
     }
-    groups.push(ChipGroup { key: "service", name: "Service", chips });
+    groups.push(ChipGroup { key: "service", name: s.words.get("history.service").into(), chips });
 
     // Status: the four incident states, then the maintenance states that occur.
     let mut chips = Vec::new();
@@ -176,17 +176,20 @@ pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Res
         if members.is_empty() && !always {
             continue;
         }
-        let label = record_status_label(st).label;
+        let label = record_status_label(st, &s.words).label;
         chips.push(Chip { label: label.clone(), url: urls::status(st.as_str()), count: members.len(), active: false });
         specs.push(Spec {
             path: urls::status(st.as_str()),
-            heading: if always { format!("{label} incidents") } else { format!("{label} maintenance") },
+            heading: s.words.fill(
+                if always { "history.incidents_with_status" } else { "history.maintenance_with_status" },
+                &[("label", &label)],
+            ),
             filter: Some(Filter { dimension: "status", label }),
             active: Some((groups.len(), chips.len() - 1)),
             members,
         });
     }
-    groups.push(ChipGroup { key: "status", name: "Status", chips });
+    groups.push(ChipGroup { key: "status", name: s.words.get("history.status").into(), chips });
 
     let total = records.len();
     let month_of: Vec<Option<(i32, u32)>> =
@@ -204,7 +207,7 @@ pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Res
         }
         let url = |k: usize| urls::list_page(&spec.path, k + 1);
         let links: Vec<PageLink> = (0..pages.len())
-            .map(|k| PageLink { number: k + 1, label: page_label(pages, k, &month_of), url: url(k) })
+            .map(|k| PageLink { number: k + 1, label: page_label(s, pages, k, &month_of), url: url(k) })
             .collect();
         let page = Page {
             heading: spec.heading.clone(),
@@ -223,7 +226,11 @@ pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Res
             },
         };
         let path = urls::file(&url(n));
-        let title = if n == 0 { spec.heading.clone() } else { format!("{}, page {}", spec.heading, n + 1) };
+        let title = if n == 0 {
+            spec.heading.clone()
+        } else {
+            s.words.fill("history.page_title", &[("heading", &spec.heading), ("n", &(n + 1).to_string())])
+        };
         put(r.page("incidents.html", &path, "incidents", &title, &page)?)
     })
 }
@@ -255,23 +262,25 @@ fn paged(members: &[usize], month_of: &[Option<(i32, u32)>]) -> Vec<Vec<usize>> 
 }
 
 /// What page `k` of `pages` holds, for the pager: its months, newest first.
-fn page_label(pages: &[Vec<usize>], k: usize, month_of: &[Option<(i32, u32)>]) -> String {
+fn page_label(s: &Shared, pages: &[Vec<usize>], k: usize, month_of: &[Option<(i32, u32)>]) -> String {
+    let w = &s.words;
     let page = &pages[k];
     let (Some(&first), Some(&last)) = (page.first(), page.last()) else {
-        return "No records".to_string();
+        return w.get("history.no_records").to_string();
     };
     let date = |m: Option<(i32, u32)>| m.and_then(|(y, m)| NaiveDate::from_ymd_opt(y, m, 1));
     let (newest, oldest) = (date(month_of[first]), date(month_of[last]));
     let mut label = match (newest, oldest) {
-        (Some(a), Some(b)) if a == b => a.format("%B %Y").to_string(),
-        (Some(a), Some(b)) if a.year() == b.year() => format!("{} – {}", a.format("%B"), b.format("%B %Y")),
-        (Some(a), Some(b)) => format!("{} – {}", a.format("%B %Y"), b.format("%B %Y")),
-        (Some(a), None) => format!("{} – undated", a.format("%B %Y")),
-        (None, _) => "Undated".to_string(),
+        (Some(a), Some(b)) if a == b => w.date(a, "month"),
+        (Some(a), Some(b)) if a.year() == b.year() => format!("{} – {}", w.date(a, "month_only"), w.date(b, "month")),
+        (Some(a), Some(b)) => format!("{} – {}", w.date(a, "month"), w.date(b, "month")),
+        (Some(a), None) => format!("{} – {}", w.date(a, "month"), w.get("history.undated")),
+        (None, _) => w.get("history.undated").to_string(),
     };
     let continued = k > 0 && pages[k - 1].last().is_some_and(|&i| month_of[i] == month_of[first]);
     if continued {
-        label.push_str(" (continued)");
+        label.push(' ');
+        label.push_str(w.get("history.continued"));
     }
     label
 }
@@ -288,8 +297,8 @@ fn months<'a>(s: &'a Shared, members: &[usize], month_of: &[Option<(i32, u32)>])
             _ => {
                 current = Some(month_of[i]);
                 let (key, label) = match month_of[i].and_then(|(y, m)| NaiveDate::from_ymd_opt(y, m, 1)) {
-                    Some(d) => (d.format("%Y-%m").to_string(), d.format("%B %Y").to_string()),
-                    None => ("undated".to_string(), "Undated".to_string()),
+                    Some(d) => (d.format("%Y-%m").to_string(), s.words.date(d, "month")),
+                    None => ("undated".to_string(), s.words.get("history.undated").to_string()),
                 };
                 out.push(Month { key, label, count: 1, cards: vec![s.card(i)] });
             }

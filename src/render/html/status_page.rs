@@ -91,7 +91,13 @@ pub fn page(r: &Renderer) -> Result<Rendered> {
         ComponentStatus::Operational if st.indicator != Indicator::None => "degraded",
         w => state_class(w),
     };
-    let banner = Banner { class, text: st.description.clone() };
+    // The words of Statuspage's description (which the API keeps in English).
+    let key = if st.indicator == Indicator::None && !st.active_maintenance.is_empty() {
+        "banner.maintenance".to_string()
+    } else {
+        format!("banner.{}", st.indicator.as_str())
+    };
+    let banner = Banner { class, text: s.words.get(&key).to_string() };
     let active = |list: &[usize]| -> Vec<Active> {
         list.iter().map(|&i| Active { card: s.card(i), updates: updates(s, &s.view.records[i]) }).collect()
     };
@@ -121,8 +127,8 @@ pub fn updates(s: &Shared, record: &Record) -> Vec<UpdateView> {
         .map(|e| UpdateView {
             time: s.clock.time(&e.at),
             label: match (e.kind, e.status) {
-                (EventKind::Update, Some(st)) => record_status_label(st).label,
-                (kind, _) => super::incident::event_label(kind).to_string(),
+                (EventKind::Update, Some(st)) => record_status_label(st, &s.words).label,
+                (kind, _) => super::incident::event_label(kind, &s.words).to_string(),
             },
             text: e.text.clone(),
             text_html: e
@@ -143,7 +149,7 @@ fn groups(s: &Shared) -> Vec<GroupView> {
         let services: Vec<ServiceView> = g.services.iter().map(|&i| service(s, &st.services[i])).collect();
         match out.last_mut() {
             Some(last) if last.name.is_none() && g.name.is_none() => last.services.extend(services),
-            _ => out.push(GroupView { name: g.name.clone(), status: state_label(g.status), services }),
+            _ => out.push(GroupView { name: g.name.clone(), status: state_label(g.status, &s.words), services }),
         }
     }
     out
@@ -156,7 +162,7 @@ fn service(s: &Shared, svc: &status::ServiceState) -> ServiceView {
         .enumerate()
         .filter(|(_, d)| !d.records.is_empty() || d.worst.is_some())
         .map(|(x, d)| {
-            let date = d.date.format("%-d %b %Y").to_string();
+            let date = s.words.date(d.date, "day");
             let state = d.worst.unwrap_or(ComponentStatus::Operational);
             // The first record by id and title, and how many more: a day's tooltip stays short
             // however busy the day was (the incident pages have the rest).
@@ -169,13 +175,13 @@ fn service(s: &Shared, svc: &status::ServiceState) -> ServiceView {
                     };
                     match d.records.len() - 1 {
                         0 => first,
-                        more => format!("{first} and {more} more"),
+                        more => s.words.fill("status_page.and_more", &[("first", &first), ("n", &more.to_string())]),
                     }
                 }
             };
             let text = match (d.worst, what.is_empty()) {
-                (Some(w), false) => format!("{date}: {}. {what}", w.label()),
-                (Some(w), true) => format!("{date}: {}", w.label()),
+                (Some(w), false) => format!("{date}: {}. {what}", state_label(w, &s.words).label),
+                (Some(w), true) => format!("{date}: {}", state_label(w, &s.words).label),
                 (None, _) => format!("{date}: {what}"),
             };
             let url = d.records.first().filter(|id| s.by_id.contains_key(id.as_str())).map(|id| s.record_url(id));
@@ -186,7 +192,7 @@ fn service(s: &Shared, svc: &status::ServiceState) -> ServiceView {
         id: svc.id.clone(),
         name: svc.name.clone(),
         description: svc.description.clone(),
-        status: state_label(svc.status),
+        status: state_label(svc.status, &s.words),
         availability: availability(svc.availability),
         incident_days: svc.days.iter().filter(|d| !d.records.is_empty()).count(),
         days,

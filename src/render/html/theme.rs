@@ -27,6 +27,7 @@ pub const STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../../theme/static/style.css")),
     ("logo.svg", include_bytes!("../../../theme/static/logo.svg")),
     ("live.js", include_bytes!("../../../theme/static/live.js")),
+    ("search.js", include_bytes!("../../../theme/static/search.js")),
 ];
 
 /// The theme a render uses: templates compiled once, and the static files to copy.

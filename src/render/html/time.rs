@@ -1,9 +1,11 @@
 //! Times and durations for people: in the site's time zone with the zone named, relative to the
 //! build's "now" (never the reader's clock: the page is static), and compact durations.
 
+use super::i18n::Words;
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// A time ready for a `<time>` element.
 #[derive(Debug, Clone, Serialize)]
@@ -33,17 +35,21 @@ pub struct Date {
     pub rel: String,
 }
 
-/// Formats times for one build: one zone, one now.
-#[derive(Debug, Clone, Copy)]
+/// Formats times for one build: one zone, one now, one language.
+#[derive(Debug, Clone)]
 pub struct Clock {
     pub tz: Tz,
     pub now: DateTime<Utc>,
+    pub words: Arc<Words>,
 }
 
 impl Clock {
     pub fn time<Z: TimeZone>(&self, t: &DateTime<Z>) -> Time {
         let local = t.with_timezone(&self.tz);
         let utc = t.with_timezone(&Utc);
+        if !self.words.plain_english {
+            return self.localized(local.fixed_offset(), utc);
+        }
         // By hand rather than with strftime patterns, which are parsed anew on every call, or
         // `format!`, which costs ~10× pushing the digits (a page shows dozens of times).
         let date = day_month_year(local.date_naive());
@@ -66,13 +72,52 @@ impl Clock {
         }
     }
 
+    /// [`Clock::time`] in a language other than the built-in English: month names from chrono's
+    /// locale data, the patterns and relative words from the locale file.
+    fn localized(&self, local: DateTime<chrono::FixedOffset>, utc: DateTime<Utc>) -> Time {
+        let w = &self.words;
+        let date = w.date(local.date_naive(), "day");
+        let clock = local.format("%H:%M").to_string();
+        let zone = t_zone(&utc.with_timezone(&self.tz));
+        let text = w.fill("date.time", &[("date", &date), ("clock", &clock), ("zone", &zone)]);
+        Time {
+            iso: utc.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            text,
+            date,
+            clock,
+            zone,
+            rel: relative_in(w, (utc - self.now).num_seconds()),
+        }
+    }
+
+    /// "12 minutes ago", "vor 2 Stunden": [`relative`] in the clock's language.
+    pub fn relative(&self, delta_s: i64) -> String {
+        if self.words.plain_english {
+            relative(delta_s)
+        } else {
+            relative_in(&self.words, delta_s)
+        }
+    }
+
+    /// "1h 28m", "1 Std. 28 Min.": [`duration`] in the clock's language.
+    pub fn duration(&self, secs: i64) -> String {
+        if self.words.plain_english {
+            duration(secs)
+        } else {
+            let w = &self.words;
+            let units = [w.get("duration.d"), w.get("duration.h"), w.get("duration.m"), w.get("duration.s")];
+            duration(secs).split(' ').map(|part| localize_part(part, &units)).collect::<Vec<_>>().join(" ")
+        }
+    }
+
     pub fn date(&self, d: NaiveDate) -> Date {
         let days = (d - self.today()).num_days();
+        let w = &self.words;
         let rel = match days {
-            0 => "today".to_string(),
-            1 => "tomorrow".to_string(),
-            -1 => "yesterday".to_string(),
-            _ => relative(days * 86_400),
+            0 => w.get("date.today").to_string(),
+            1 => w.get("date.tomorrow").to_string(),
+            -1 => w.get("date.yesterday").to_string(),
+            _ => self.relative(days * 86_400),
         };
         let mut iso = String::with_capacity(10);
         push_year(&mut iso, d);
@@ -80,13 +125,40 @@ impl Clock {
         push_num(&mut iso, d.month().into(), 2);
         iso.push('-');
         push_num(&mut iso, d.day().into(), 2);
-        Date { iso, text: day_month_year(d), rel }
+        let text = if w.plain_english { day_month_year(d) } else { w.date(d, "day") };
+        Date { iso, text, rel }
     }
 
     /// The build's date in the site's zone.
     pub fn today(&self) -> NaiveDate {
         self.now.with_timezone(&self.tz).date_naive()
     }
+}
+
+/// The zone's abbreviation (`CET`), as the English path writes it.
+fn t_zone(local: &DateTime<Tz>) -> String {
+    local.offset().to_string()
+}
+
+/// One part of an English compact duration (`28m`, `−2d`) with the unit in `units` (d, h, m, s).
+fn localize_part(part: &str, units: &[&str; 4]) -> String {
+    let Some(unit) = part.chars().last() else { return part.to_string() };
+    let number = &part[..part.len() - unit.len_utf8()];
+    match "dhms".find(unit) {
+        Some(i) => format!("{number}{}", units[i]),
+        None => part.to_string(),
+    }
+}
+
+/// [`relative`] with the words of `w`.
+pub fn relative_in(w: &Words, delta_s: i64) -> String {
+    let abs = delta_s.unsigned_abs();
+    if abs < 60 {
+        return w.get("date.just_now").to_string();
+    }
+    let (n, unit) = amount(abs);
+    let amount = w.count(&format!("date.unit.{unit}"), n);
+    w.fill(if delta_s < 0 { "date.past" } else { "date.future" }, &[("n", &amount)])
 }
 
 /// "4 Mar 2026" (strftime's `%-d %b %Y`).
@@ -192,6 +264,23 @@ pub fn duration(secs: i64) -> String {
 mod tests {
     use super::*;
 
+    fn english_words() -> Arc<Words> {
+        Arc::new(Words::load("en", None).unwrap())
+    }
+
+    #[test]
+    fn german_times() {
+        let now = DateTime::parse_from_rfc3339("2026-03-04T12:00:00Z").unwrap().with_timezone(&Utc);
+        let clock =
+            Clock { tz: "Europe/Berlin".parse().unwrap(), now, words: Arc::new(Words::load("de", None).unwrap()) };
+        let shown = clock.time(&DateTime::parse_from_rfc3339("2026-03-04T09:12:00Z").unwrap());
+        assert_eq!(shown.text, "4. März 2026, 10:12 CET");
+        assert_eq!(shown.rel, "vor 2 Stunden");
+        assert_eq!(clock.relative(3 * 86_400 + 5), "in 3 Tagen");
+        assert_eq!(clock.duration(5280), "1 Std. 28 Min.");
+        assert_eq!(clock.date(NaiveDate::from_ymd_opt(2026, 3, 5).unwrap()).rel, "morgen");
+    }
+
     #[test]
     fn durations() {
         assert_eq!(duration(45), "45s");
@@ -214,7 +303,7 @@ mod tests {
     #[test]
     fn shown_in_the_site_zone_with_its_name() {
         let now = DateTime::parse_from_rfc3339("2026-03-04T12:00:00Z").unwrap().with_timezone(&Utc);
-        let clock = Clock { tz: "Europe/Berlin".parse().unwrap(), now };
+        let clock = Clock { tz: "Europe/Berlin".parse().unwrap(), now, words: english_words() };
         let t = DateTime::parse_from_rfc3339("2026-03-04T09:12:00Z").unwrap();
         let shown = clock.time(&t);
         assert_eq!(shown.text, "4 Mar 2026, 10:12 CET");
@@ -268,7 +357,7 @@ mod tests {
     fn formatted_as_strftime_would() {
         let now = DateTime::parse_from_rfc3339("2026-03-04T12:00:00Z").unwrap().with_timezone(&Utc);
         for zone in ["Europe/Berlin", "America/St_Johns", "Asia/Kolkata", "UTC"] {
-            let clock = Clock { tz: zone.parse().unwrap(), now };
+            let clock = Clock { tz: zone.parse().unwrap(), now, words: english_words() };
             for t in [
                 "0000-01-01T12:00:00Z",
                 "0007-02-03T04:05:06Z",

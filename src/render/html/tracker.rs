@@ -44,14 +44,15 @@ pub fn action_row(s: &Shared, record: usize, a: &ActionItem, root: &str) -> Acti
         title: title(a),
         owner: owner(a).to_string(),
         due: a.due.map(|d| s.clock.date(d)),
-        status: action_status(a.status),
+        status: action_status(a.status, &s.words),
         priority: a.priority.map(|p| {
-            let (value, label) = match p {
-                Priority::Low => ("low", "Low"),
-                Priority::Medium => ("medium", "Medium"),
-                Priority::High => ("high", "High"),
+            let value = match p {
+                Priority::Low => "low",
+                Priority::Medium => "medium",
+                Priority::High => "high",
             };
-            Label { value: value.into(), label: label.into(), class: value.into() }
+            let label = s.words.get(&format!("priority.{value}")).to_string();
+            Label { value: value.into(), label, class: value.into() }
         }),
         link: a.link.as_deref().and_then(safe_url).map(|url| s.site_href(&url, root).unwrap_or(url)),
         done_on: a.done_on.map(|d| s.clock.date(d)),
@@ -60,14 +61,15 @@ pub fn action_row(s: &Shared, record: usize, a: &ActionItem, root: &str) -> Acti
     }
 }
 
-fn action_status(status: ActionStatus) -> Label {
-    let (value, label, class) = match status {
-        ActionStatus::Open => ("open", "Open", "open"),
-        ActionStatus::InProgress => ("in_progress", "In progress", "in-progress"),
-        ActionStatus::Done => ("done", "Done", "done"),
-        ActionStatus::WontDo => ("wont_do", "Won’t do", "wont-do"),
+fn action_status(status: ActionStatus, w: &super::i18n::Words) -> Label {
+    let (value, class) = match status {
+        ActionStatus::Open => ("open", "open"),
+        ActionStatus::InProgress => ("in_progress", "in-progress"),
+        ActionStatus::Done => ("done", "done"),
+        ActionStatus::WontDo => ("wont_do", "wont-do"),
     };
-    Label { value: value.into(), label: label.into(), class: class.into() }
+    let label = w.get(&format!("action_status.{value}")).to_string();
+    Label { value: value.into(), label, class: class.into() }
 }
 
 /// A URL that is safe in an `href`: http, https or mailto, or a path on this site. Anything else
@@ -127,10 +129,10 @@ struct Page {
 
 /// One page of a closed list's archive (`actions/done/`, `actions/done/2/`, …).
 #[derive(Serialize)]
-struct ArchivePage {
+struct ArchivePage<'a> {
     /// `done` or `wont_do`.
     kind: &'static str,
-    heading: &'static str,
+    heading: &'a str,
     /// How many items the whole list has.
     total: usize,
     /// The 1-based position of this page's first and last item in the list.
@@ -246,11 +248,11 @@ pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Res
         wont_do_archive: archive("wont_do", &wont_do),
         owners,
     };
-    put(r.page("actions.html", PATH, "actions", "Action items", &page)?)?;
+    put(r.page("actions.html", PATH, "actions", s.words.get("actions.heading"), &page)?)?;
     drop(page);
 
-    for (kind, heading, items) in [("done", "Done action items", &done), ("wont_do", "Won’t-do action items", &wont_do)]
-    {
+    let (done_heading, wont_do_heading) = (s.words.get("actions.done_heading"), s.words.get("actions.wont_do_heading"));
+    for (kind, heading, items) in [("done", done_heading, &done), ("wont_do", wont_do_heading, &wont_do)] {
         if items.len() <= CLOSED_SHOWN {
             continue;
         }
