@@ -150,7 +150,15 @@ mod tests {
                 std::sync::Arc::new(record.unwrap())
             })
             .collect();
-        View { audience: Audience::Public, config: Config::default(), policy, records, runbooks: Vec::new() }
+        View {
+            audience: Audience::Public,
+            config: Config::default(),
+            policy,
+            records,
+            notices: Vec::new(),
+            runbooks: Vec::new(),
+            history: None,
+        }
     }
 
     #[test]

@@ -18,8 +18,17 @@
     return [Math.floor(abs / (86400 * 365)), "year"];
   }
 
+  // The page's language: English words as incsite writes them, else the browser's own.
+  var LANG = (document.documentElement.getAttribute("lang") || "en").toLowerCase();
+  var UNITS = { minute: 60, hour: 3600, day: 86400, week: 604800, month: 2592000, year: 31536000 };
+
   function relative(deltaS) {
     var abs = Math.abs(deltaS);
+    if (LANG.indexOf("en") !== 0 && typeof Intl !== "undefined" && Intl.RelativeTimeFormat) {
+      var unit = abs < 60 ? "second" : amount(abs)[1];
+      var n = unit === "second" ? 0 : Math.floor(abs / UNITS[unit]);
+      return new Intl.RelativeTimeFormat(LANG, { numeric: "auto" }).format(deltaS >= 0 ? n : -n, unit);
+    }
     if (abs < 60) return "just now";
     var a = amount(abs);
     var text = a[0] + " " + a[1] + (a[0] === 1 ? "" : "s");
@@ -39,10 +48,13 @@
     }
   }
 
+  // The phases' words, as the page's language has them (on the footer's build time).
+  var built = document.querySelector("time[data-built]");
+  var words = ((built && built.getAttribute("data-phases")) || "Scheduled|In progress|Completed").split("|");
   var PHASES = [
-    ["scheduled", "Scheduled"],
-    ["in-progress", "In progress"],
-    ["completed", "Completed"],
+    ["scheduled", words[0] || "Scheduled"],
+    ["in-progress", words[1] || "In progress"],
+    ["completed", words[2] || "Completed"],
   ];
 
   function windows(now) {
@@ -83,8 +95,8 @@
       note.setAttribute("role", "status");
       main.insertBefore(note, main.firstChild);
     }
-    note.textContent =
-      "This page may be out of date: it was built " + relative(at - now) + ". Reload it for the latest.";
+    var text = built.getAttribute("data-stale") || "This page may be out of date: it was built {rel}. Reload it for the latest.";
+    note.textContent = text.replace("{rel}", relative(at - now));
   }
 
   function tick() {
