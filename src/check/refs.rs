@@ -3,7 +3,7 @@
 
 use super::Index;
 use crate::diag::Diagnostic;
-use crate::record::{EventKind, Record};
+use crate::record::{At, EventKind, Record};
 use foldhash::{HashMap, HashMapExt};
 
 /// `duplicate-id`: two records with the same id (their pages would have the same URL). Every
@@ -125,18 +125,7 @@ pub(super) fn unknown_role(ix: &Index, record: &Record, out: &mut Vec<Diagnostic
 /// `unknown-service`: an `impact` key that is not a service in schema/services.yaml.
 pub(super) fn unknown_service(ix: &Index, record: &Record, out: &mut Vec<Diagnostic>) {
     for impact in &record.impact {
-        let service = &impact.service;
-        if !ix.services.contains(service.value.as_str()) {
-            out.push(
-                Diagnostic::error(
-                    &record.path,
-                    service.pos,
-                    "unknown-service",
-                    format!("unknown service `{}` (not in schema/services.yaml)", service.value),
-                )
-                .suggest(service, ix.policy().services.iter().map(|s| s.id.as_str())),
-            );
-        }
+        known_service(ix, record, &impact.service, out);
     }
 }
 
@@ -205,4 +194,22 @@ pub(super) fn unknown_related(ix: &Index, out: &mut Vec<Diagnostic>) {
             });
         }
     }
+}
+
+/// Whether `service` (named anywhere in `record`) is in schema/services.yaml; an `unknown-service`
+/// error with the closest id when it is not. The one wording for every place that names services.
+pub(super) fn known_service(ix: &Index, record: &Record, service: &At<String>, out: &mut Vec<Diagnostic>) -> bool {
+    if ix.services.contains(service.value.as_str()) {
+        return true;
+    }
+    out.push(
+        Diagnostic::error(
+            &record.path,
+            service.pos,
+            "unknown-service",
+            format!("unknown service `{}` (not in schema/services.yaml)", service.value),
+        )
+        .suggest(service, ix.policy().services.iter().map(|s| s.id.as_str())),
+    );
+    false
 }

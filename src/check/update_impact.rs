@@ -11,16 +11,7 @@ pub(super) fn within_record(ix: &Index, record: &Record, out: &mut Vec<Diagnosti
     for e in record.timeline.iter().filter(|e| e.kind == EventKind::Update) {
         for i in &e.impact {
             let service = &i.service;
-            if !ix.services.contains(service.value.as_str()) {
-                out.push(
-                    Diagnostic::error(
-                        &record.path,
-                        service.pos,
-                        "unknown-service",
-                        format!("unknown service `{}` (not in schema/services.yaml)", service.value),
-                    )
-                    .suggest(service, ix.policy().services.iter().map(|s| s.id.as_str())),
-                );
+            if !super::refs::known_service(ix, record, service, out) {
                 continue;
             }
             let Some(level) = i.level else { continue };
