@@ -150,6 +150,12 @@ fn localize_part(part: &str, units: &[&str; 4]) -> String {
     }
 }
 
+/// [`crate::duration::human`] ("1h 05m", the reports' form) in the units of `w` ("1 Std. 05 Min.").
+pub fn human_in(w: &Words, secs: i64) -> String {
+    let units = [w.get("duration.d"), w.get("duration.h"), w.get("duration.m"), w.get("duration.s")];
+    crate::duration::human(secs).split(' ').map(|part| localize_part(part, &units)).collect::<Vec<_>>().join(" ")
+}
+
 /// [`relative`] with the words of `w`.
 pub fn relative_in(w: &Words, delta_s: i64) -> String {
     let abs = delta_s.unsigned_abs();
