@@ -202,7 +202,10 @@ pub fn mttx_by_month(by_month: &BTreeMap<String, Group>, w: &Words) -> String {
             .filter_map(|(m, g)| {
                 let f = g.figures()[i].1;
                 f.mean_s.map(|v| {
-                    w.fill("charts.mttx_value", &[("month", m), ("mean", &human(v)), ("incidents", &incidents(f.count))])
+                    w.fill(
+                        "charts.mttx_value",
+                        &[("month", m), ("mean", &human(v)), ("incidents", &incidents(f.count))],
+                    )
                 })
             })
             .collect();
@@ -365,8 +368,10 @@ pub fn ttr_histogram(bins: &[Bin], w: &Words) -> String {
         let h = area.h * b.count as f64 / top as f64;
         let x = area.x + slot * j as f64 + (slot - width) / 2.0;
         let y = area.y + area.h - h;
-        let tip =
-            w.fill("charts.ttr_tip", &[("bin", &b.label), ("incidents", &w.count("charts.incidents_n", b.count as u64))]);
+        let tip = w.fill(
+            "charts.ttr_tip",
+            &[("bin", &b.label), ("incidents", &w.count("charts.incidents_n", b.count as u64))],
+        );
         bar(&mut out, "bar", [x, y, width, h], 0.8, &tip);
         if b.count > 0 {
             let _ = write!(

@@ -6,7 +6,7 @@
 
 use super::context::{Sev, Shared};
 use super::i18n::Words;
-use super::time::{human_in, Time};
+use super::time::{human_in, units_in, Time};
 use super::{Rendered, Renderer};
 use crate::metrics::show::ordered;
 use crate::metrics::{self, Figure, Filter, Group, Report};
@@ -215,6 +215,8 @@ fn build(s: &Shared, report: &Report) -> Page {
         crate::config::From::Detected => w.get("reports.from_detected").to_string(),
     };
     let columns = volume_columns(report, &severities);
+    let bins: Vec<metrics::Bin> =
+        report.ttr_histogram.iter().map(|b| metrics::Bin { label: units_in(w, &b.label), ..b.clone() }).collect();
     let months: Vec<&String> = report.by_month.keys().collect();
     let period = match (months.first(), months.last()) {
         (Some(a), Some(b)) if a == b => month_label(w, a),
@@ -255,7 +257,7 @@ fn build(s: &Shared, report: &Report) -> Page {
         charts: Charts {
             mttx: charts::mttx_by_month(&latest(&report.by_month, CHART_MONTHS), w),
             volume: charts::weekly_volume(&latest(&report.volume.by_week, CHART_WEEKS), &severities, w),
-            ttr: charts::ttr_histogram(&report.ttr_histogram, w),
+            ttr: charts::ttr_histogram(&bins, w),
             actions: charts::open_actions(&report.action_items.open_over_time, w),
         },
         volume_months: report
@@ -270,7 +272,7 @@ fn build(s: &Shared, report: &Report) -> Page {
             })
             .collect(),
         volume_severities: columns,
-        ttr_bins: report.ttr_histogram.iter().map(|b| BinView { label: b.label.clone(), count: b.count }).collect(),
+        ttr_bins: bins.iter().map(|b| BinView { label: b.label.clone(), count: b.count }).collect(),
         longest: report
             .longest
             .iter()
@@ -417,7 +419,9 @@ fn share(w: &Words, limit: Option<i64>, good: usize, bad: usize) -> String {
 
 /// `2026-03` → "March 2026" (`date.month`, in the site's language).
 fn month_label(w: &Words, key: &str) -> String {
-    NaiveDate::parse_from_str(&format!("{key}-01"), "%Y-%m-%d").map(|d| w.date(d, "month")).unwrap_or_else(|_| key.to_string())
+    NaiveDate::parse_from_str(&format!("{key}-01"), "%Y-%m-%d")
+        .map(|d| w.date(d, "month"))
+        .unwrap_or_else(|_| key.to_string())
 }
 
 /// `2026-03` → "Mar 2026" (`reports.short_month`).
@@ -494,6 +498,8 @@ mod tests {
         assert_eq!(seconds(&de, Some(3900.4)), "1 Std. 05 Min.");
         assert_eq!(share(&de, Some(300), 2, 1), "2 von 3 (67%)");
         assert_eq!(month_label(&de, "2026-03"), "März 2026");
+        assert_eq!(units_in(&de, "8h–1d"), "8 Std.–1 Tg.");
+        assert_eq!(units_in(english(), "≥ 3d"), "≥ 3d");
         let f = Figure { count: 0, mean_s: None, median_s: None, p90_s: None };
         let g = Group { incidents: 0, mttd: f, mtta: f, mttm: f, mttr: f };
         assert_eq!(figures(&de, &g)[0].name, "Mittlere Zeit bis zur Erkennung");
