@@ -1,5 +1,6 @@
 //! `language = "de"`: the demo site built in German has no English word of the theme left on
-//! its status page, an incident page, the history, the action tracker, the runbooks and 404. Every text and every shown attribute (`title`,
+//! its status page, an incident page, the history, the action tracker, the runbooks, 404 and the
+//! reports page (with its charts' titles, descriptions and tooltips). Every text and every shown attribute (`title`,
 //! `aria-label`, `placeholder`, `data-*`) of the two pages is compared with every English text of
 //! `theme/i18n/en.toml` that German words differently (`{n}` and the like match anything).
 //!
@@ -142,7 +143,7 @@ fn a_german_site_has_no_english_label_left() {
         .collect();
     let mut problems = Vec::new();
     let pages = ["index.html", "incidents/INC-2026-0015/index.html", "incidents/index.html", "actions/index.html"];
-    for path in pages.into_iter().chain(["runbooks/index.html", "404.html"]) {
+    for path in pages.into_iter().chain(["runbooks/index.html", "404.html", "reports/index.html"]) {
         let html = std::fs::read_to_string(out.path().join(path)).unwrap();
         assert!(html.contains(r#"<html lang="de">"#), "{path}");
         for text in shown(&html) {
@@ -167,6 +168,17 @@ fn a_german_site_has_no_english_label_left() {
         ["4. November 2026, 09:31 CET", "Nachbetrachtung", "Zeit bis zur Behebung", "1 Std. 27 Min.", "Erledigt"]
     {
         assert!(page.contains(german), "the incident page says {german:?}");
+    }
+    let reports = std::fs::read_to_string(out.path().join("reports/index.html")).unwrap();
+    for german in [
+        "<h1>Berichte</h1>",
+        "Mittlere Zeit bis zur Erkennung",
+        "Offene Maßnahmen im Zeitverlauf",
+        "2–4 Std.",
+        "Dezember 2025",
+        "Verlangt",
+    ] {
+        assert!(reports.contains(german), "the reports page says {german:?}");
     }
     // The API keeps Statuspage's English value sets.
     let summary = std::fs::read_to_string(out.path().join("api/v2/summary.json")).unwrap();

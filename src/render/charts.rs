@@ -6,8 +6,10 @@
 //! and draws in `currentColor` with opacity steps, so it reads in light and dark mode without any
 //! stylesheet. Classes (`chart`, `bar`, `sev-0`…, `axis`, `grid`, `label`, `line`, `point`) let the
 //! theme restyle it. Each bar or point carries a `<title>` with its exact value as a tooltip.
+//! Every word comes from the caller's [`Words`] (the `charts.*` keys of the locale files).
 
-use crate::duration::human;
+use super::html::i18n::Words;
+use super::html::time::human_in;
 use crate::metrics::{Bin, Group, OpenPoint, Tally};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -184,60 +186,65 @@ fn bar(out: &mut String, class: &str, [x, y, w, h]: [f64; 4], opacity: f64, tool
 /// Mean time to detect, acknowledge, mitigate and resolve per month: four small bar charts side
 /// by side, each with its own scale (MTTR would flatten MTTD on a shared one). A month without a
 /// value for a figure has no bar in that panel.
-pub fn mttx_by_month(by_month: &BTreeMap<String, Group>) -> String {
-    let title = "Mean time to detect, acknowledge, mitigate and resolve, by month";
+pub fn mttx_by_month(by_month: &BTreeMap<String, Group>, w: &Words) -> String {
+    let title = w.get("charts.mttx_title");
     if by_month.is_empty() {
-        return empty("mttx", title, "No incidents in this period.");
+        return empty("mttx", title, w.get("charts.no_incidents"));
     }
+    let human = |v: f64| human_in(w, v.round() as i64);
+    let incidents = |n: usize| w.count("charts.incidents_n", n as u64);
     let months: Vec<String> = by_month.keys().cloned().collect();
-    let names = [
-        ("mttd", "MTTD", "detect"),
-        ("mtta", "MTTA", "acknowledge"),
-        ("mttm", "MTTM", "mitigate"),
-        ("mttr", "MTTR", "resolve"),
-    ];
+    let names = [("mttd", "MTTD"), ("mtta", "MTTA"), ("mttm", "MTTM"), ("mttr", "MTTR")];
     let mut desc = String::new();
-    for (i, (_, short, verb)) in names.iter().enumerate() {
+    for (i, (key, short)) in names.iter().enumerate() {
         let values: Vec<String> = by_month
             .iter()
             .filter_map(|(m, g)| {
                 let f = g.figures()[i].1;
                 f.mean_s.map(|v| {
-                    let s = if f.count == 1 { "" } else { "s" };
-                    format!("{m} {} ({} incident{s})", human(v.round() as i64), f.count)
+                    w.fill(
+                        "charts.mttx_value",
+                        &[("month", m), ("mean", &human(v)), ("incidents", &incidents(f.count))],
+                    )
                 })
             })
             .collect();
-        let list = if values.is_empty() { "no data".to_string() } else { values.join(", ") };
-        let _ = write!(desc, "{}{short} (mean time to {verb}): {list}.", if i == 0 { "" } else { " " });
+        let list = if values.is_empty() { w.get("charts.no_data").to_string() } else { values.join(", ") };
+        let name = w.get(&format!("charts.figure.{key}")).to_string();
+        let line = w.fill("charts.mttx_desc", &[("short", short), ("name", &name), ("list", &list)]);
+        let _ = write!(desc, "{}{line}", if i == 0 { "" } else { " " });
     }
     let (panel_w, panel_h, height) = (WIDTH / 2.0, 150.0, 340.0);
     let mut out = open("mttx", height, title, &desc);
-    for (i, (key, short, _)) in names.iter().enumerate() {
+    for (i, (key, short)) in names.iter().enumerate() {
         let (px, py) = ((i % 2) as f64 * panel_w, (i / 2) as f64 * (panel_h + 20.0));
         let area = Area { x: px + 52.0, y: py + 26.0, w: panel_w - 68.0, h: panel_h - 46.0 };
         let max = by_month.values().filter_map(|g| g.figures()[i].1.mean_s).fold(0.0_f64, f64::max);
         let top = nice_duration(max);
         let _ = write!(
             out,
-            "<g class=\"panel panel-{key}\"><text class=\"label heading\" x=\"{}\" y=\"{}\" fill=\"currentColor\" font-weight=\"bold\">{short} (mean)</text>",
+            "<g class=\"panel panel-{key}\"><text class=\"label heading\" x=\"{}\" y=\"{}\" fill=\"currentColor\" font-weight=\"bold\">{}</text>",
             n(px + 8.0),
-            n(py + 14.0)
+            n(py + 14.0),
+            esc(&w.fill("charts.mttx_heading", &[("short", short)]))
         );
-        area.axes(&mut out, &human(top as i64), &human((top / 2.0) as i64));
+        area.axes(&mut out, &human_in(w, top as i64), &human_in(w, (top / 2.0) as i64));
         let slot = area.w / months.len() as f64;
         let width = (slot * 0.7).min(28.0);
         for (j, (month, group)) in by_month.iter().enumerate() {
             let f = group.figures()[i].1;
             let Some(mean) = f.mean_s else { continue };
             let h = area.h * (mean / top);
-            let tip = format!(
-                "{month} {short}: mean {}, median {}, p90 {} over {} incident{}",
-                human(mean.round() as i64),
-                f.median_s.map(|v| human(v.round() as i64)).unwrap_or_default(),
-                f.p90_s.map(|v| human(v.round() as i64)).unwrap_or_default(),
-                f.count,
-                if f.count == 1 { "" } else { "s" }
+            let tip = w.fill(
+                "charts.mttx_tip",
+                &[
+                    ("month", month),
+                    ("short", short),
+                    ("mean", &human(mean)),
+                    ("median", &f.median_s.map(human).unwrap_or_default()),
+                    ("p90", &f.p90_s.map(human).unwrap_or_default()),
+                    ("incidents", &incidents(f.count)),
+                ],
             );
             let x = area.x + slot * j as f64 + (slot - width) / 2.0;
             bar(&mut out, &format!("bar bar-{key}"), [x, area.y + area.h - h, width, h], 1.0, &tip);
@@ -252,11 +259,11 @@ pub fn mttx_by_month(by_month: &BTreeMap<String, Group>) -> String {
 /// Incidents per ISO week, stacked by severity (`severities` most severe first; it sets the
 /// stacking order and the shades, most severe darkest and at the bottom). Severities not listed
 /// follow in name order.
-pub fn weekly_volume(by_week: &BTreeMap<String, Tally>, severities: &[&str]) -> String {
-    let title = "Incidents per week, by severity";
+pub fn weekly_volume(by_week: &BTreeMap<String, Tally>, severities: &[&str], w: &Words) -> String {
+    let title = w.get("charts.volume_title");
     let total: usize = by_week.values().map(|t| t.total).sum();
     if total == 0 {
-        return empty("volume", title, "No incidents in this period.");
+        return empty("volume", title, w.get("charts.no_incidents"));
     }
     let mut order: Vec<String> = severities.iter().map(|s| s.to_string()).collect();
     for tally in by_week.values() {
@@ -285,12 +292,13 @@ pub fn weekly_volume(by_week: &BTreeMap<String, Tally>, severities: &[&str]) -> 
             )
         })
         .collect();
-    let desc = format!(
-        "{total} incident{} over {} week{}. Weeks with incidents: {}.",
-        if total == 1 { "" } else { "s" },
-        by_week.len(),
-        if by_week.len() == 1 { "" } else { "s" },
-        busy.join("; ")
+    let desc = w.fill(
+        "charts.volume_desc",
+        &[
+            ("incidents", &w.count("charts.incidents_n", total as u64)),
+            ("weeks", &w.count("charts.weeks_n", by_week.len() as u64)),
+            ("list", &busy.join("; ")),
+        ],
     );
     let mut out = open("volume", 260.0, title, &desc);
     // Legend.
@@ -324,7 +332,10 @@ pub fn weekly_volume(by_week: &BTreeMap<String, Tally>, severities: &[&str]) -> 
             }
             let h = area.h * count as f64 / top as f64;
             y -= h;
-            let tip = format!("{week} {sev}: {count} incident{}", if count == 1 { "" } else { "s" });
+            let tip = w.fill(
+                "charts.volume_tip",
+                &[("week", week), ("severity", sev), ("incidents", &w.count("charts.incidents_n", count as u64))],
+            );
             bar(&mut out, &format!("bar sev-{i}"), [x, y, width, h], SHADES[i.min(SHADES.len() - 1)], &tip);
         }
     }
@@ -336,17 +347,16 @@ pub fn weekly_volume(by_week: &BTreeMap<String, Tally>, severities: &[&str]) -> 
 
 /// How long incidents took to resolve: one bar per histogram bin (also the empty ones, so the
 /// scale reads the same every time), with its count above it.
-pub fn ttr_histogram(bins: &[Bin]) -> String {
-    let title = "Time to resolve: how many incidents took how long";
+pub fn ttr_histogram(bins: &[Bin], w: &Words) -> String {
+    let title = w.get("charts.ttr_title");
     let total: usize = bins.iter().map(|b| b.count).sum();
     if total == 0 {
-        return empty("ttr", title, "No resolved incidents in this period.");
+        return empty("ttr", title, w.get("charts.no_resolved"));
     }
     let parts: Vec<String> = bins.iter().map(|b| format!("{} {}", b.label, b.count)).collect();
-    let desc = format!(
-        "{total} resolved incident{} by time to resolve: {}.",
-        if total == 1 { "" } else { "s" },
-        parts.join(", ")
+    let desc = w.fill(
+        "charts.ttr_desc",
+        &[("resolved", &w.count("charts.resolved_n", total as u64)), ("list", &parts.join(", "))],
     );
     let mut out = open("ttr", 240.0, title, &desc);
     let area = Area { x: 52.0, y: 20.0, w: WIDTH - 68.0, h: 190.0 };
@@ -358,7 +368,10 @@ pub fn ttr_histogram(bins: &[Bin]) -> String {
         let h = area.h * b.count as f64 / top as f64;
         let x = area.x + slot * j as f64 + (slot - width) / 2.0;
         let y = area.y + area.h - h;
-        let tip = format!("{}: {} incident{}", b.label, b.count, if b.count == 1 { "" } else { "s" });
+        let tip = w.fill(
+            "charts.ttr_tip",
+            &[("bin", &b.label), ("incidents", &w.count("charts.incidents_n", b.count as u64))],
+        );
         bar(&mut out, "bar", [x, y, width, h], 0.8, &tip);
         if b.count > 0 {
             let _ = write!(
@@ -377,22 +390,24 @@ pub fn ttr_histogram(bins: &[Bin]) -> String {
 }
 
 /// Open action items over time: a line with one point per sample (a point per week).
-pub fn open_actions(points: &[OpenPoint]) -> String {
-    let title = "Open action items over time";
+pub fn open_actions(points: &[OpenPoint], w: &Words) -> String {
+    let title = w.get("charts.actions_title");
     if points.is_empty() {
-        return empty("actions", title, "No action items in this period.");
+        return empty("actions", title, w.get("charts.no_actions"));
     }
     let (first, last) = (&points[0], &points[points.len() - 1]);
     let peak = points.iter().max_by_key(|p| (p.open, std::cmp::Reverse(p.date))).unwrap_or(first);
-    let desc = format!(
-        "{} open on {}, {} open on {}; the most, {}, on {}. {} weekly points.",
-        first.open,
-        first.date,
-        last.open,
-        last.date,
-        peak.open,
-        peak.date,
-        points.len()
+    let desc = w.fill(
+        "charts.actions_desc",
+        &[
+            ("first", &first.open.to_string()),
+            ("first_date", &first.date.to_string()),
+            ("last", &last.open.to_string()),
+            ("last_date", &last.date.to_string()),
+            ("peak", &peak.open.to_string()),
+            ("peak_date", &peak.date.to_string()),
+            ("points", &points.len().to_string()),
+        ],
     );
     let mut out = open("actions", 240.0, title, &desc);
     let area = Area { x: 52.0, y: 20.0, w: WIDTH - 68.0, h: 190.0 };
@@ -413,11 +428,10 @@ pub fn open_actions(points: &[OpenPoint]) -> String {
     for (p, (x, y)) in points.iter().zip(&xy) {
         let _ = write!(
             out,
-            "<circle class=\"point\" cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"currentColor\"><title>{}: {} open</title></circle>",
+            "<circle class=\"point\" cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"currentColor\"><title>{}</title></circle>",
             n(*x),
             n(*y),
-            p.date,
-            p.open
+            esc(&w.fill("charts.actions_tip", &[("date", &p.date.to_string()), ("n", &p.open.to_string())]))
         );
     }
     let labels: Vec<String> = points.iter().map(|p| p.date.to_string()).collect();
@@ -430,6 +444,7 @@ pub fn open_actions(points: &[OpenPoint]) -> String {
 mod tests {
     use super::*;
     use crate::metrics::Figure;
+    use crate::render::html::i18n::english;
     use chrono::NaiveDate;
 
     /// Checks that every tag is closed in order (a small XML well-formedness check: no `<` or
@@ -479,7 +494,7 @@ mod tests {
         let mut months = BTreeMap::new();
         months.insert("2026-02".to_string(), group(Some(120.0), None, Some(1800.0), Some(3600.0)));
         months.insert("2026-03".to_string(), group(Some(300.0), Some(60.0), Some(900.0), Some(5400.0)));
-        let svg = mttx_by_month(&months);
+        let svg = mttx_by_month(&months, english());
         assert_well_formed(&svg);
         // 2 + 1 + 2 + 2 values: the missing MTTA of February has no bar.
         assert_eq!(svg.matches("<rect class=\"bar ").count(), 7);
@@ -487,7 +502,7 @@ mod tests {
         assert!(svg.contains("<title id=\"chart-mttx-title\">Mean time to detect"));
         assert!(svg.contains("2026-03 MTTR: mean 1h 30m"), "{svg}");
         assert!(svg.contains("MTTA (mean time to acknowledge): 2026-03 1m (1 incident)."));
-        assert_eq!(svg, mttx_by_month(&months), "deterministic");
+        assert_eq!(svg, mttx_by_month(&months, english()), "deterministic");
     }
 
     #[test]
@@ -500,7 +515,7 @@ mod tests {
         weeks.insert("2026-W09".to_string(), tally(&[("SEV-1", 1), ("SEV-3", 2)]));
         weeks.insert("2026-W10".to_string(), tally(&[]));
         weeks.insert("2026-W11".to_string(), tally(&[("SEV-3", 1), ("X<1>", 1)]));
-        let svg = weekly_volume(&weeks, &["SEV-1", "SEV-2", "SEV-3"]);
+        let svg = weekly_volume(&weeks, &["SEV-1", "SEV-2", "SEV-3"], english());
         assert_well_formed(&svg);
         // One segment per non-zero (week, severity).
         assert_eq!(svg.matches("<rect class=\"bar ").count(), 4);
@@ -513,8 +528,8 @@ mod tests {
         assert!(!svg.contains(">SEV-2<"));
         assert!(svg.contains("X&lt;1&gt;"), "escaped");
         assert!(svg.contains("5 incidents over 3 weeks"));
-        assert_eq!(svg, weekly_volume(&weeks, &["SEV-1", "SEV-2", "SEV-3"]));
-        let none = weekly_volume(&BTreeMap::new(), &[]);
+        assert_eq!(svg, weekly_volume(&weeks, &["SEV-1", "SEV-2", "SEV-3"], english()));
+        let none = weekly_volume(&BTreeMap::new(), &[], english());
         assert_well_formed(&none);
         assert!(none.contains("No incidents"));
     }
@@ -525,11 +540,11 @@ mod tests {
             .iter()
             .map(|(l, f, c)| Bin { label: l.to_string(), from_s: *f, until_s: None, count: *c })
             .collect();
-        let svg = ttr_histogram(&bins);
+        let svg = ttr_histogram(&bins, english());
         assert_well_formed(&svg);
         assert_eq!(svg.matches("<rect class=\"bar\"").count(), 3);
         assert!(svg.contains("7 resolved incidents by time to resolve: &lt; 15m 2, 15–30m 0, ≥ 30m 5."));
-        assert_eq!(svg, ttr_histogram(&bins));
+        assert_eq!(svg, ttr_histogram(&bins, english()));
     }
 
     #[test]
@@ -540,13 +555,13 @@ mod tests {
             OpenPoint { date: d("2026-03-15"), open: 5 },
             OpenPoint { date: d("2026-03-18"), open: 1 },
         ];
-        let svg = open_actions(&points);
+        let svg = open_actions(&points, english());
         assert_well_formed(&svg);
         assert_eq!(svg.matches("<circle class=\"point\"").count(), 3);
         assert!(svg.contains("the most, 5, on 2026-03-15"));
         assert!(svg.contains("<title>2026-03-15: 5 open</title>"));
-        assert_eq!(svg, open_actions(&points));
-        assert_well_formed(&open_actions(&[]));
+        assert_eq!(svg, open_actions(&points, english()));
+        assert_well_formed(&open_actions(&[], english()));
     }
 
     #[test]

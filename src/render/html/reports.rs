@@ -1,12 +1,13 @@
 //! `reports/index.html`: the figures of [`crate::metrics::report`] over the page's view (so a
 //! public build counts only public incidents) as tables, with the four SVG charts of
 //! [`crate::render::charts`] drawn at build time. Load per person is shown only to an internal
-//! audience: people's names are not for the public.
+//! audience: people's names are not for the public. Its words come from the locale files
+//! (`reports.*`; the charts' from `charts.*`).
 
 use super::context::{Sev, Shared};
-use super::time::Time;
+use super::i18n::Words;
+use super::time::{human_in, units_in, Time};
 use super::{Rendered, Renderer};
-use crate::duration::human;
 use crate::metrics::show::ordered;
 use crate::metrics::{self, Figure, Filter, Group, Report};
 use crate::render::{charts, urls};
@@ -21,7 +22,7 @@ use std::collections::BTreeMap;
 #[derive(Serialize)]
 struct FigureView {
     abbr: &'static str,
-    name: &'static str,
+    name: String,
     count: usize,
     mean: String,
     median: String,
@@ -129,7 +130,7 @@ struct ComplianceView {
 #[derive(Serialize)]
 struct PostmortemView {
     severity: Sev,
-    policy: &'static str,
+    policy: String,
     within: String,
     resolved: usize,
     published: usize,
@@ -151,10 +152,12 @@ struct PersonView {
 struct Page {
     /// Counted incidents.
     incidents: usize,
+    /// "12 incidents", in words.
+    incidents_text: String,
     /// "January 2026 – May 2026", or empty.
     period: String,
-    mtta_from: &'static str,
-    mttr_from: &'static str,
+    mtta_from: String,
+    mttr_from: String,
     overall: Vec<FigureView>,
     by_severity: Vec<GroupView>,
     by_service: Vec<GroupView>,
@@ -176,7 +179,7 @@ pub fn page(r: &Renderer) -> Result<Rendered> {
     let s = r.shared;
     let report = metrics::report(s.view, &Filter::default(), s.opts.now);
     let page = build(s, &report);
-    r.page("reports.html", "reports/index.html", "reports", "Reports", &page)
+    r.page("reports.html", "reports/index.html", "reports", s.words.get("reports.heading"), &page)
 }
 
 /// The charts draw the latest two years by month and the latest year by week (the tables by
@@ -203,30 +206,34 @@ fn latest_records<'a>(s: &Shared, ids: &'a [String], n: usize) -> Vec<&'a String
 }
 
 fn build(s: &Shared, report: &Report) -> Page {
+    let w: &Words = &s.words;
     let severities: Vec<&str> = s.view.policy.severities.iter().map(|x| x.id.as_str()).collect();
     let services: Vec<&str> = s.view.policy.services.iter().map(|x| x.id.as_str()).collect();
     let scope = &report.scope;
     let from = |f: crate::config::From| match f {
-        crate::config::From::Started => "the start of impact",
-        crate::config::From::Detected => "detection",
+        crate::config::From::Started => w.get("reports.from_started").to_string(),
+        crate::config::From::Detected => w.get("reports.from_detected").to_string(),
     };
     let columns = volume_columns(report, &severities);
+    let bins: Vec<metrics::Bin> =
+        report.ttr_histogram.iter().map(|b| metrics::Bin { label: units_in(w, &b.label), ..b.clone() }).collect();
     let months: Vec<&String> = report.by_month.keys().collect();
     let period = match (months.first(), months.last()) {
-        (Some(a), Some(b)) if a == b => month_label(a),
-        (Some(a), Some(b)) => format!("{} – {}", month_label(a), month_label(b)),
+        (Some(a), Some(b)) if a == b => month_label(w, a),
+        (Some(a), Some(b)) => format!("{} – {}", month_label(w, a), month_label(w, b)),
         _ => String::new(),
     };
     Page {
         incidents: report.overall.incidents,
+        incidents_text: w.count("reports.incidents_n", report.overall.incidents as u64),
         period,
         mtta_from: from(scope.mtta_from),
         mttr_from: from(scope.mttr_from),
-        overall: figures(&report.overall),
+        overall: figures(w, &report.overall),
         by_severity: ordered(&report.by_severity, &severities)
             .into_iter()
             .map(|(id, g)| {
-                let mut v = group(id, id.to_string(), g);
+                let mut v = group(w, id, id.to_string(), g);
                 v.severity = Some(s.severity(id));
                 v.url = Some(urls::severity(id));
                 v
@@ -235,7 +242,7 @@ fn build(s: &Shared, report: &Report) -> Page {
         by_service: ordered(&report.by_service, &services)
             .into_iter()
             .map(|(id, g)| {
-                let mut v = group(id, s.service_name(id), g);
+                let mut v = group(w, id, s.service_name(id), g);
                 if services.contains(&id) {
                     v.url = Some(urls::service(id));
                 }
@@ -245,13 +252,13 @@ fn build(s: &Shared, report: &Report) -> Page {
         by_month: report
             .by_month
             .iter()
-            .map(|(m, g)| GroupView { month: true, ..group(m, month_label(m), g) })
+            .map(|(m, g)| GroupView { month: true, ..group(w, m, month_label(w, m), g) })
             .collect(),
         charts: Charts {
-            mttx: charts::mttx_by_month(&latest(&report.by_month, CHART_MONTHS)),
-            volume: charts::weekly_volume(&latest(&report.volume.by_week, CHART_WEEKS), &severities),
-            ttr: charts::ttr_histogram(&report.ttr_histogram),
-            actions: charts::open_actions(&report.action_items.open_over_time),
+            mttx: charts::mttx_by_month(&latest(&report.by_month, CHART_MONTHS), w),
+            volume: charts::weekly_volume(&latest(&report.volume.by_week, CHART_WEEKS), &severities, w),
+            ttr: charts::ttr_histogram(&bins, w),
+            actions: charts::open_actions(&report.action_items.open_over_time, w),
         },
         volume_months: report
             .volume
@@ -259,13 +266,13 @@ fn build(s: &Shared, report: &Report) -> Page {
             .iter()
             .map(|(m, t)| VolumeRow {
                 key: m.clone(),
-                label: short_month_label(m),
+                label: short_month_label(w, m),
                 total: t.total,
                 counts: columns.iter().map(|c| t.by_severity.get(c).copied().unwrap_or(0)).collect(),
             })
             .collect(),
         volume_severities: columns,
-        ttr_bins: report.ttr_histogram.iter().map(|b| BinView { label: b.label.clone(), count: b.count }).collect(),
+        ttr_bins: bins.iter().map(|b| BinView { label: b.label.clone(), count: b.count }).collect(),
         longest: report
             .longest
             .iter()
@@ -277,7 +284,7 @@ fn build(s: &Shared, report: &Report) -> Page {
                     url: s.record_url(&l.id),
                     severity: l.severity.as_deref().map(|x| s.severity(x)),
                     start: card.and_then(|c| c.start.clone()),
-                    ttr: human(l.ttr_s),
+                    ttr: human_in(w, l.ttr_s),
                 }
             })
             .collect(),
@@ -323,11 +330,11 @@ fn build(s: &Shared, report: &Report) -> Page {
             .map(|(id, c)| ComplianceView {
                 severity: s.severity(id),
                 incidents: c.incidents,
-                respond_within: limit(c.respond_within_s),
-                acknowledged: share(c.respond_within_s, c.acknowledged_in_time, c.acknowledged_late),
+                respond_within: limit(w, c.respond_within_s),
+                acknowledged: share(w, c.respond_within_s, c.acknowledged_in_time, c.acknowledged_late),
                 acknowledged_unknown: c.acknowledged_unknown,
-                update_every: limit(c.update_every_s),
-                updated: share(c.update_every_s, c.updated_in_time, c.updated_late),
+                update_every: limit(w, c.update_every_s),
+                updated: share(w, c.update_every_s, c.updated_in_time, c.updated_late),
                 updated_unknown: c.updated_unknown,
                 late: (c.respond_within_s.is_some() && c.acknowledged_late > 0)
                     || (c.update_every_s.is_some() && c.updated_late > 0),
@@ -337,11 +344,13 @@ fn build(s: &Shared, report: &Report) -> Page {
             .into_iter()
             .map(|(id, p)| PostmortemView {
                 severity: s.severity(id),
-                policy: match p.policy {
-                    PostmortemPolicy::Required => "Required",
-                    PostmortemPolicy::Optional => "Optional",
-                },
-                within: limit(p.within_s),
+                policy: w
+                    .get(match p.policy {
+                        PostmortemPolicy::Required => "reports.required",
+                        PostmortemPolicy::Optional => "reports.optional",
+                    })
+                    .to_string(),
+                within: limit(w, p.within_s),
                 resolved: p.resolved,
                 published: p.published,
                 on_time: p.on_time,
@@ -354,7 +363,7 @@ fn build(s: &Shared, report: &Report) -> Page {
     }
 }
 
-fn group(key: &str, label: String, g: &Group) -> GroupView {
+fn group(w: &Words, key: &str, label: String, g: &Group) -> GroupView {
     GroupView {
         key: key.to_string(),
         label,
@@ -362,30 +371,30 @@ fn group(key: &str, label: String, g: &Group) -> GroupView {
         severity: None,
         month: false,
         incidents: g.incidents,
-        figures: figures(g),
+        figures: figures(w, g),
     }
 }
 
-fn figures(g: &Group) -> Vec<FigureView> {
-    let names = ["Mean time to detect", "Mean time to acknowledge", "Mean time to mitigate", "Mean time to resolve"];
-    g.figures().into_iter().zip(names).map(|((abbr, f), name)| figure(abbr, name, f)).collect()
+fn figures(w: &Words, g: &Group) -> Vec<FigureView> {
+    let keys = ["reports.figure.mttd", "reports.figure.mtta", "reports.figure.mttm", "reports.figure.mttr"];
+    g.figures().into_iter().zip(keys).map(|((abbr, f), key)| figure(w, abbr, w.get(key).to_string(), f)).collect()
 }
 
-fn figure(abbr: &'static str, name: &'static str, f: &Figure) -> FigureView {
+fn figure(w: &Words, abbr: &'static str, name: String, f: &Figure) -> FigureView {
     FigureView {
         abbr,
         name,
         count: f.count,
-        mean: seconds(f.mean_s),
-        median: seconds(f.median_s),
-        p90: seconds(f.p90_s),
+        mean: seconds(w, f.mean_s),
+        median: seconds(w, f.median_s),
+        p90: seconds(w, f.p90_s),
         none: f.count == 0,
     }
 }
 
 /// A duration in words, rounded to the second; "—" for none.
-fn seconds(v: Option<f64>) -> String {
-    v.map(|s| human(s.round() as i64)).unwrap_or_else(|| "—".to_string())
+fn seconds(w: &Words, v: Option<f64>) -> String {
+    v.map(|s| human_in(w, s.round() as i64)).unwrap_or_else(|| "—".to_string())
 }
 
 /// "27%"; "—" for none.
@@ -394,30 +403,31 @@ fn percent(v: Option<f64>) -> String {
 }
 
 /// A policy limit; "—" when the policy sets none.
-fn limit(v: Option<i64>) -> String {
-    v.map(human).unwrap_or_else(|| "—".to_string())
+fn limit(w: &Words, v: Option<i64>) -> String {
+    v.map(|v| human_in(w, v)).unwrap_or_else(|| "—".to_string())
 }
 
 /// "2 of 3 (67%)" of the incidents that could be judged; "—" without a limit or a judgeable one.
-fn share(limit: Option<i64>, good: usize, bad: usize) -> String {
+fn share(w: &Words, limit: Option<i64>, good: usize, bad: usize) -> String {
     let n = good + bad;
     if limit.is_none() || n == 0 {
         return "—".to_string();
     }
-    format!("{good} of {n} ({})", percent(Some(good as f64 / n as f64)))
+    let percent = percent(Some(good as f64 / n as f64));
+    w.fill("reports.share", &[("good", &good.to_string()), ("n", &n.to_string()), ("percent", &percent)])
 }
 
-/// `2026-03` → "March 2026".
-fn month_label(key: &str) -> String {
+/// `2026-03` → "March 2026" (`date.month`, in the site's language).
+fn month_label(w: &Words, key: &str) -> String {
     NaiveDate::parse_from_str(&format!("{key}-01"), "%Y-%m-%d")
-        .map(|d| d.format("%B %Y").to_string())
+        .map(|d| w.date(d, "month"))
         .unwrap_or_else(|_| key.to_string())
 }
 
-/// `2026-03` → "Mar 2026".
-fn short_month_label(key: &str) -> String {
+/// `2026-03` → "Mar 2026" (`reports.short_month`).
+fn short_month_label(w: &Words, key: &str) -> String {
     NaiveDate::parse_from_str(&format!("{key}-01"), "%Y-%m-%d")
-        .map(|d| d.format("%b %Y").to_string())
+        .map(|d| d.format_localized(w.get("reports.short_month"), w.locale).to_string())
         .unwrap_or_else(|_| key.to_string())
 }
 
@@ -466,16 +476,32 @@ fn people(s: &Shared, report: &Report) -> Vec<PersonView> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::html::i18n::english;
 
     #[test]
     fn words_for_values() {
-        assert_eq!(seconds(Some(3900.4)), "1h 05m");
-        assert_eq!(seconds(None), "—");
+        let en = english();
+        assert_eq!(seconds(en, Some(3900.4)), "1h 05m");
+        assert_eq!(seconds(en, None), "—");
         assert_eq!(percent(Some(3.0 / 11.0)), "27%");
-        assert_eq!(share(Some(300), 2, 1), "2 of 3 (67%)");
-        assert_eq!(share(None, 2, 1), "—");
-        assert_eq!(share(Some(300), 0, 0), "—");
-        assert_eq!(month_label("2026-03"), "March 2026");
-        assert_eq!(month_label("junk"), "junk");
+        assert_eq!(share(en, Some(300), 2, 1), "2 of 3 (67%)");
+        assert_eq!(share(en, None, 2, 1), "—");
+        assert_eq!(share(en, Some(300), 0, 0), "—");
+        assert_eq!(month_label(en, "2026-03"), "March 2026");
+        assert_eq!(short_month_label(en, "2026-03"), "Mar 2026");
+        assert_eq!(month_label(en, "junk"), "junk");
+    }
+
+    #[test]
+    fn words_in_german() {
+        let de = Words::load("de", None).unwrap();
+        assert_eq!(seconds(&de, Some(3900.4)), "1 Std. 05 Min.");
+        assert_eq!(share(&de, Some(300), 2, 1), "2 von 3 (67%)");
+        assert_eq!(month_label(&de, "2026-03"), "März 2026");
+        assert_eq!(units_in(&de, "8h–1d"), "8 Std.–1 Tg.");
+        assert_eq!(units_in(english(), "≥ 3d"), "≥ 3d");
+        let f = Figure { count: 0, mean_s: None, median_s: None, p90_s: None };
+        let g = Group { incidents: 0, mttd: f, mtta: f, mttm: f, mttr: f };
+        assert_eq!(figures(&de, &g)[0].name, "Mittlere Zeit bis zur Erkennung");
     }
 }

@@ -150,6 +150,28 @@ fn localize_part(part: &str, units: &[&str; 4]) -> String {
     }
 }
 
+/// [`crate::duration::human`] ("1h 05m", the reports' form) in the units of `w` ("1 Std. 05 Min.").
+pub fn human_in(w: &Words, secs: i64) -> String {
+    let units = [w.get("duration.d"), w.get("duration.h"), w.get("duration.m"), w.get("duration.s")];
+    crate::duration::human(secs).split(' ').map(|part| localize_part(part, &units)).collect::<Vec<_>>().join(" ")
+}
+
+/// Compact unit letters after a number ("15–30m", "8h–1d", "≥ 3d") in the units of `w`
+/// ("15–30 Min."): the reports' histogram bins.
+pub fn units_in(w: &Words, text: &str) -> String {
+    let units = [w.get("duration.d"), w.get("duration.h"), w.get("duration.m"), w.get("duration.s")];
+    let mut out = String::with_capacity(text.len());
+    let mut after_digit = false;
+    for c in text.chars() {
+        match "dhms".find(c) {
+            Some(i) if after_digit => out.push_str(units[i]),
+            _ => out.push(c),
+        }
+        after_digit = c.is_ascii_digit();
+    }
+    out
+}
+
 /// [`relative`] with the words of `w`.
 pub fn relative_in(w: &Words, delta_s: i64) -> String {
     let abs = delta_s.unsigned_abs();
