@@ -307,8 +307,9 @@ fn reload_records(root: &Path, loaded: &mut Loaded, paths: &BTreeSet<String>, no
             files.insert(path.clone());
         }
     }
+    let safe = crate::files::Root::new(root);
     for path in &files {
-        let bytes = match crate::files::Root::new(root).read(path, crate::files::MAX_RECORD) {
+        let bytes = match safe.read(path, crate::files::MAX_RECORD) {
             Ok(b) => b,
             // Gone again since it was listed: as if it had never been there.
             Err(crate::files::Refusal::Missing) => continue,

@@ -655,17 +655,7 @@ fn incident(
             })
             .collect();
         before = after;
-        updates.push(IncidentUpdate {
-            id: u.id.clone(),
-            status: statuspage_status(u.status),
-            body: u.body.clone(),
-            incident_id: record.id.value.clone(),
-            created_at: time(&u.at),
-            updated_at: time(&u.at),
-            display_at: time(&u.at),
-            affected_components: Some(list).filter(|l| !l.is_empty()),
-            deliver_notifications: true,
-        });
+        updates.push(incident_update(record, u, list));
     }
     Some(as_incident(record, timing, opts, page_id, status_word, impact, updates, &affected, phase))
 }
@@ -717,19 +707,24 @@ fn stated_updates(record: &Record, timing: &Timing, affected: &[(&Component, Com
             });
             *old = new;
         }
-        out.push(IncidentUpdate {
-            id: u.id.clone(),
-            status: statuspage_status(u.status),
-            body: u.body.clone(),
-            incident_id: record.id.value.clone(),
-            created_at: time(&u.at),
-            updated_at: time(&u.at),
-            display_at: time(&u.at),
-            affected_components: Some(list).filter(|l| !l.is_empty()),
-            deliver_notifications: true,
-        });
+        out.push(incident_update(record, u, list));
     }
     out
+}
+
+/// One public update in Statuspage's shape, with the components it changed (none: left out).
+fn incident_update(record: &Record, u: &PublicUpdate, changed: Vec<AffectedComponent>) -> IncidentUpdate {
+    IncidentUpdate {
+        id: u.id.clone(),
+        status: statuspage_status(u.status),
+        body: u.body.clone(),
+        incident_id: record.id.value.clone(),
+        created_at: time(&u.at),
+        updated_at: time(&u.at),
+        display_at: time(&u.at),
+        affected_components: Some(changed).filter(|l| !l.is_empty()),
+        deliver_notifications: true,
+    }
 }
 
 /// The Statuspage incident or window from its parts; `updates` oldest first.
