@@ -49,7 +49,7 @@ pub fn render(
 ) -> Result<Vec<String>> {
     let theme = theme::load(opts.theme_dir.as_deref())?;
     let shared = Shared::new(view, Some(status), opts, words(view, opts)?);
-    let r = Renderer { theme: &theme, shared: &shared };
+    let r = Renderer::new(&theme, &shared);
     let paths = std::sync::Mutex::new(Vec::new());
     let put = |(path, html): Rendered| -> Result<()> {
         paths.lock().unwrap_or_else(|e| e.into_inner()).push(path.clone());
@@ -91,7 +91,7 @@ pub fn render(
 pub fn record_pages(view: &View, opts: &Options, indexes: &[usize], sink: &dyn Sink) -> Result<()> {
     let theme = theme::load(opts.theme_dir.as_deref())?;
     let shared = Shared::new(view, None, opts, words(view, opts)?);
-    let r = Renderer { theme: &theme, shared: &shared };
+    let r = Renderer::new(&theme, &shared);
     indexes.par_iter().try_for_each(|&i| {
         let (path, html) = incident::page(&r, i)?;
         sink.put(path, finished(opts, html))
@@ -127,9 +127,17 @@ pub fn with_live_reload(mut html: Vec<u8>) -> Vec<u8> {
 pub struct Renderer<'a> {
     pub theme: &'a Theme,
     pub shared: &'a Shared<'a>,
+    /// Contexts that hold only `site` and `t`, one per thread rendering at once: a page's own
+    /// values are moved into one for its render and taken out again, so the words (hundreds of
+    /// strings) are not copied for each of 10,000 pages.
+    contexts: std::sync::Mutex<Vec<tera::Context>>,
 }
 
-impl Renderer<'_> {
+impl<'a> Renderer<'a> {
+    pub fn new(theme: &'a Theme, shared: &'a Shared<'a>) -> Self {
+        Renderer { theme, shared, contexts: std::sync::Mutex::new(Vec::new()) }
+    }
+
     /// The way from the page at `path` to the site's root, which every link of the page starts
     /// with: `./`, `../`, … (relative), except on `404.html`, which hosts serve at any depth: there
     /// it is the path of `base_url` (`/`, `/status/`).
@@ -142,33 +150,54 @@ impl Renderer<'_> {
     }
 
     /// Renders `template` for the page at `path` (e.g. `incidents/INC-1/index.html`) with `data`'s
-    /// fields at the top level of the context.
+    /// fields at the top level of the context, beside `site`, `t`, `root`, `nav`, `page_title`,
+    /// `page_path` and `canonical`.
     pub fn page<T: Serialize>(&self, template: &str, path: &str, nav: &str, title: &str, data: &T) -> Result<Rendered> {
-        let mut ctx = tera::Context::from_serialize(data)
-            .map_err(|e| anyhow!("{}", theme::tera_error(&e)))
-            .with_context(|| format!("cannot prepare {path}"))?;
         let s = self.shared;
-        ctx.insert("site", &*s.site_value);
-        ctx.insert("t", &*s.words.value);
-        ctx.insert("root", &self.root(path));
-        ctx.insert("nav", nav);
-        ctx.insert("page_title", title);
-        ctx.insert("page_path", path);
+        let mut fields = match serde_json::to_value(data) {
+            Ok(serde_json::Value::Object(fields)) => fields,
+            Ok(_) => return Err(anyhow!("cannot prepare {path}: its values are not a map")),
+            Err(e) => return Err(anyhow!("cannot prepare {path}: {e}")),
+        };
+        fields.insert("root".into(), self.root(path).into());
+        fields.insert("nav".into(), nav.into());
+        fields.insert("page_title".into(), title.into());
+        fields.insert("page_path".into(), path.into());
         if path != NOT_FOUND {
             let url_path = path.strip_suffix("index.html").unwrap_or(path);
-            ctx.insert("canonical", &format!("{}/{}", s.opts.base_url.trim_end_matches('/'), url_path));
+            fields.insert("canonical".into(), format!("{}/{}", s.opts.base_url.trim_end_matches('/'), url_path).into());
         }
+        if let Some(shared) = SHARED_KEYS.iter().find(|k| fields.contains_key(**k)) {
+            return Err(anyhow!("cannot prepare {path}: `{shared}` is a value every page shares"));
+        }
+        let keys: Vec<String> = fields.keys().cloned().collect();
+
+        let mut ctx = self.contexts.lock().unwrap_or_else(|e| e.into_inner()).pop().unwrap_or_else(|| {
+            let mut ctx = tera::Context::new();
+            ctx.insert("site", &*s.site_value);
+            ctx.insert("t", &*s.words.value);
+            ctx
+        });
+        // Moved in, not copied: `extend` appends the page's map.
+        ctx.extend(tera::Context::from_value(serde_json::Value::Object(fields)).map_err(|e| anyhow!("{e}"))?);
         // Rendered as bytes: tera would check a `String` it made for valid UTF-8, which every
         // write into it is already. Sized for most pages at once, instead of growing from 2 KB.
         let mut html = Vec::with_capacity(PAGE_CAPACITY);
-        self.theme
-            .tera
-            .render_to(template, &ctx, &mut html)
+        let rendered = self.theme.tera.render_to(template, &ctx, &mut html);
+        // The page's values go, whatever the render did: the next page sees `site` and `t` only.
+        for key in &keys {
+            ctx.remove(key);
+        }
+        self.contexts.lock().unwrap_or_else(|e| e.into_inner()).push(ctx);
+        rendered
             .map_err(|e| anyhow!("{}", theme::tera_error(&e)))
             .with_context(|| format!("cannot render {path} with the template {template}"))?;
         Ok((path.to_string(), html))
     }
 }
+
+/// The values in every page's context, made once per render.
+const SHARED_KEYS: [&str; 2] = ["site", "t"];
 
 /// The room a page is rendered into at first: an incident page at 10,000 generated records is
 /// 18 KB on average.
