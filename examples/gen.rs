@@ -2,7 +2,8 @@
 //! like real ones (severity mix, full timelines, roles, action items, post-mortems) that pass
 //! `incsite check` with no errors and no warnings at the generator's "now".
 //!
-//! `cargo run --release --example gen -- --n 10000 --out /tmp/site [--seed 7] [--now 2026-12-01T00:00:00Z] [--git]`
+//! `cargo run --release --example gen -- --n 10000 --out /tmp/site [--seed 7] [--now 2026-12-01T00:00:00Z] [--git]
+//! [--services 126]` (20 services by default; more are regional copies of those 20)
 //!
 //! The same seed, N and now give byte-identical sites. Check and build a generated site with the
 //! same now (`--now` or `SOURCE_DATE_EPOCH`, printed at the end), or the time-dependent rules
@@ -31,12 +32,15 @@ pub struct Options {
     /// Also make the site a git repository with a history: a commit per record when it was
     /// written, and a second one when its post-mortem was published (needs `git` on the PATH).
     pub git: bool,
+    /// How many services the policy declares: the 20 of [`SERVICES`], then regional copies of
+    /// them (a large status page's components, such as "Public API (EU West)").
+    pub services: usize,
 }
 
 impl Options {
     pub fn new(n: usize, seed: u64) -> Self {
         let now = DateTime::parse_from_rfc3339(DEFAULT_NOW).map(|t| t.with_timezone(&Utc)).unwrap_or_default();
-        Options { n, seed, now, git: false }
+        Options { n, seed, now, git: false, services: SERVICES.len() }
     }
 }
 
@@ -262,8 +266,39 @@ const ACTION_TITLES: [&str; 14] = [
 ];
 
 /// "Checkout API".
-fn service_name(id: &str) -> &'static str {
-    SERVICES.iter().find(|s| s.1 == id).map(|s| s.2).unwrap_or("Service")
+/// A service of the generated policy: (group, id, name).
+type Service = (String, String, String);
+
+/// The regions the services past the first 20 are copies of the first 20 in: (name, id).
+const REGIONS: [(&str, &str); 6] = [
+    ("US East", "us-east"),
+    ("US West", "us-west"),
+    ("EU West", "eu-west"),
+    ("EU Central", "eu-central"),
+    ("Asia Pacific", "ap-southeast"),
+    ("South America", "sa-east"),
+];
+
+/// The first `n` services: the 20 of [`SERVICES`], then each of them per region, grouped by
+/// region ("Public API (EU West)").
+pub fn services(n: usize) -> Vec<Service> {
+    (0..n)
+        .map(|i| {
+            let (group, id, name) = SERVICES[i % SERVICES.len()];
+            if i < SERVICES.len() {
+                return (group.to_string(), id.to_string(), name.to_string());
+            }
+            let copy = i / SERVICES.len() - 1;
+            let (region, code) = REGIONS[copy % REGIONS.len()];
+            let round = copy / REGIONS.len();
+            let (code, region) = if round == 0 {
+                (code.to_string(), region.to_string())
+            } else {
+                (format!("{code}-{round}"), format!("{region} {round}"))
+            };
+            (region.clone(), format!("{id}-{code}"), format!("{name} ({region})"))
+        })
+        .collect()
 }
 
 /// A double-quoted YAML string.
@@ -312,6 +347,19 @@ struct Ctx<'a> {
     now: DateTime<Utc>,
     earlier: &'a [Made],
     seq: usize,
+    services: &'a [Service],
+}
+
+impl Ctx<'_> {
+    /// A random service's id.
+    fn service(&self, rng: &mut Rng) -> &str {
+        &rng.pick(self.services).1
+    }
+
+    /// The name of the service `id`.
+    fn name(&self, id: &str) -> &str {
+        self.services.iter().find(|s| s.1 == id).map(|s| s.2.as_str()).unwrap_or("Service")
+    }
 }
 
 /// One incident record file: (year, file name, text).
@@ -348,14 +396,14 @@ fn incident(rng: &mut Rng, ctx: &Ctx, start: DateTime<Utc>, active: bool, sum: &
     let n_services = 1 + rng.below(3);
     let mut services: Vec<&str> = Vec::new();
     while services.len() < n_services {
-        let s = rng.pick(&SERVICES).1;
+        let s = ctx.service(rng);
         if !services.contains(&s) {
             services.push(s);
         }
     }
     let main = services[0];
     let symptom = rng.word(&SYMPTOMS);
-    let title = format!("{} {symptom}", service_name(main));
+    let title = format!("{} {symptom}", ctx.name(main));
 
     // People: distinct per incident.
     let mut people: Vec<String> = Vec::new();
@@ -460,7 +508,7 @@ fn incident(rng: &mut Rng, ctx: &Ctx, start: DateTime<Utc>, active: bool, sum: &
     let ev =
         |t: DateTime<Utc>, kind: &str, rest: &str| format!("  - at: {}\n    event: {kind}\n{rest}", time(t, &offset));
     timeline.push((started, 0, ev(started, "started", &format!("    text: {}\n", q(rng.word(&NOTES))))));
-    let alert = format!("Alert: {} {}.", service_name(main), rng.pick(&SYMPTOMS));
+    let alert = format!("Alert: {} {}.", ctx.name(main), rng.pick(&SYMPTOMS));
     timeline.push((detected, 1, ev(detected, "detected", &format!("    text: {}\n", q(&alert)))));
     timeline.push((acknowledged, 2, ev(acknowledged, "acknowledged", &format!("    by: {lead}\n"))));
     let public_mitigation = if rng.chance(0.2) { "    public: true\n" } else { "" };
@@ -487,11 +535,11 @@ fn incident(rng: &mut Rng, ctx: &Ctx, start: DateTime<Utc>, active: bool, sum: &
         };
         let text = match status {
             "investigating" => {
-                format!("We are investigating reports of {} {}.", service_name(main), rng.pick(&SYMPTOMS))
+                format!("We are investigating reports of {} {}.", ctx.name(main), rng.pick(&SYMPTOMS))
             }
             "identified" => "We have identified the cause and are working on a fix.".to_string(),
             "monitoring" => "A fix has been applied and we are monitoring the results.".to_string(),
-            _ => format!("This incident has been resolved. {} is operating normally.", service_name(main)),
+            _ => format!("This incident has been resolved. {} is operating normally.", ctx.name(main)),
         };
         let rest = format!("    status: {status}\n    text: {}\n", q(&text));
         timeline.push((t, 5 + i, ev(t, "update", &rest)));
@@ -587,7 +635,7 @@ fn incident(rng: &mut Rng, ctx: &Ctx, start: DateTime<Utc>, active: bool, sum: &
     let summary = format!(
         "From {} UTC some customers saw {} {symptom}. {}",
         started.format("%Y-%m-%d %H:%M"),
-        service_name(main),
+        ctx.name(main),
         if active { "We are monitoring a fix." } else { "The issue is resolved." }
     );
     let _ = writeln!(fm, "summary: {}", q(&summary));
@@ -645,11 +693,11 @@ fn incident(rng: &mut Rng, ctx: &Ctx, start: DateTime<Utc>, active: bool, sum: &
     match pm_status {
         Some("published") => {
             let target = 2048 + rng.below(2048);
-            body(rng, &mut fm, &title, main, &item_titles, target, true)
+            body(rng, &mut fm, &title, (main, ctx.name(main)), &item_titles, target, true)
         }
         Some(_) => {
             let target = 800 + rng.below(1000);
-            body(rng, &mut fm, &title, main, &item_titles, target, false)
+            body(rng, &mut fm, &title, (main, ctx.name(main)), &item_titles, target, false)
         }
         None => {}
     }
@@ -665,13 +713,12 @@ fn body(
     rng: &mut Rng,
     out: &mut String,
     title: &str,
-    service: &str,
+    (service, name): (&str, &str),
     items: &[(String, &str)],
     target: usize,
     complete: bool,
 ) {
     let start = out.len();
-    let name = service_name(service);
     let _ = writeln!(
         out,
         "## Summary\n\n{title}. {} The response team restored service after the change was reverted and \
@@ -732,8 +779,8 @@ fn maintenance(rng: &mut Rng, ctx: &Ctx, start: DateTime<Utc>, sum: &mut Summary
     let until = from + Duration::hours(rng.range(1, 4));
     let year = from.format("%Y").to_string();
     let id = format!("MNT-{year}-{:04}", ctx.seq);
-    let service = rng.pick(&SERVICES).1;
-    let title = format!("{} maintenance", service_name(service));
+    let service = ctx.service(rng);
+    let title = format!("{} maintenance", ctx.name(service));
     let utc = Utc.fix();
     let (status, timeline) = if from > ctx.now {
         ("scheduled", " []\n".to_string())
@@ -754,7 +801,7 @@ fn maintenance(rng: &mut Rng, ctx: &Ctx, start: DateTime<Utc>, sum: &mut Summary
         q(&title),
         time(from, &utc),
         time(until, &utc),
-        q(&format!("{} may be unavailable for up to an hour during the window.", service_name(service)))
+        q(&format!("{} may be unavailable for up to an hour during the window.", ctx.name(service)))
     );
     text.push_str("We are upgrading the underlying infrastructure. No action is needed from customers.\n");
     let file = format!("{}-{}-{:04}.md", from.format("%Y-%m-%d"), slug(&title), ctx.seq);
@@ -764,9 +811,11 @@ fn maintenance(rng: &mut Rng, ctx: &Ctx, start: DateTime<Utc>, sum: &mut Summary
 
 // ---- the site -------------------------------------------------------------------------------------
 
-fn services_yaml() -> String {
-    let mut out = String::from("# 20 services in 5 groups, generated by examples/gen.rs.\nservices:\n");
-    for (group, id, name) in SERVICES {
+fn services_yaml(services: &[Service]) -> String {
+    let groups = services.iter().map(|s| &s.0).collect::<std::collections::BTreeSet<_>>().len();
+    let mut out =
+        format!("# {} services in {groups} groups, generated by examples/gen.rs.\nservices:\n", services.len());
+    for (group, id, name) in services {
         let _ = writeln!(
             out,
             "  - id: {id}\n    name: {}\n    group: {group}\n    description: {}",
@@ -790,6 +839,7 @@ pub fn generate(out: &Path, opts: &Options) -> std::io::Result<Summary> {
         return Err(std::io::Error::other(format!("{} is not empty; give a new directory", out.display())));
     }
     let mut rng = Rng(opts.seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ 0x1C51_7E00);
+    let catalog = services(opts.services.max(1));
     let mut setup: Vec<(String, String)> = vec![
         (
             "incsite.toml".into(),
@@ -801,7 +851,7 @@ pub fn generate(out: &Path, opts: &Options) -> std::io::Result<Summary> {
         ),
         ("schema/severities.yaml".into(), SEVERITIES.into()),
         ("schema/roles.yaml".into(), ROLES.into()),
-        ("schema/services.yaml".into(), services_yaml()),
+        ("schema/services.yaml".into(), services_yaml(&catalog)),
     ];
     for (id, title, services) in RUNBOOKS {
         let text = format!(
@@ -843,7 +893,7 @@ pub fn generate(out: &Path, opts: &Options) -> std::io::Result<Summary> {
         };
         let seq = seq_by_year.entry(start.format("%Y").to_string()).or_default();
         *seq += 1;
-        let ctx = Ctx { now: opts.now, earlier: &made, seq: *seq };
+        let ctx = Ctx { now: opts.now, earlier: &made, seq: *seq, services: &catalog };
         let (file, text, m) = if is_maintenance {
             maintenance(&mut rng, &ctx, start, &mut sum)
         } else {
@@ -994,14 +1044,16 @@ mod git {
 // ---- the command line -----------------------------------------------------------------------------
 
 fn usage() -> ! {
-    eprintln!("usage: gen --n N --out DIR [--seed S] [--now RFC3339] [--git]");
+    eprintln!(
+        "usage: gen --n N --out DIR [--seed S] [--now RFC3339] [--git] [--services N (20; more are regional copies)]"
+    );
     std::process::exit(2)
 }
 
 #[allow(dead_code)]
 fn main() {
     let mut args = std::env::args().skip(1);
-    let (mut n, mut out, mut seed, mut now, mut git) = (None, None, 1u64, None, false);
+    let (mut n, mut out, mut seed, mut now, mut git, mut services) = (None, None, 1u64, None, false, SERVICES.len());
     while let Some(arg) = args.next() {
         let mut value = || args.next().unwrap_or_else(|| usage());
         match arg.as_str() {
@@ -1010,6 +1062,7 @@ fn main() {
             "--seed" => seed = value().parse().unwrap_or_else(|_| usage()),
             "--now" => now = Some(value()),
             "--git" => git = true,
+            "--services" => services = value().parse().unwrap_or_else(|_| usage()),
             "-h" | "--help" => usage(),
             _ => usage(),
         }
@@ -1017,6 +1070,7 @@ fn main() {
     let (Some(n), Some(out)) = (n, out) else { usage() };
     let mut opts = Options::new(n, seed);
     opts.git = git;
+    opts.services = services;
     if let Some(now) = now {
         match DateTime::parse_from_rfc3339(&now) {
             Ok(t) => opts.now = t.with_timezone(&Utc),

@@ -407,8 +407,11 @@ fn fixture_pages_say_what_they_must() {
     assert!(identified < investigating);
     assert!(index.contains("Database upgrade"), "upcoming maintenance");
     assert!(index.contains("Email Delivery"), "a service without a group");
-    assert!(index.contains(r#"<title>4 Mar 2026: Major outage. INC-2026-0001 API down"#), "the day's tooltip");
-    assert!(index.contains(r#"<a href="./incidents/INC-2026-0001/">"#), "the day links to the incident");
+    assert!(index.contains(r#"<title>4 Mar 2026: Major outage. INC-2026-0001</title>"#), "the day's tooltip");
+    assert!(
+        index.contains(r#"<a class="bars-link" href="./incidents/service/api/">"#),
+        "the bar links to the service's history"
+    );
 
     let page = read(&out, "incidents/INC-2026-0001/index.html");
     assert!(

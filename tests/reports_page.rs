@@ -85,7 +85,7 @@ fn internal_reports_count_everything_and_show_load_per_person() {
     // SEV-1 acknowledged in time: A and L of A, B, L; its post-mortems: L's draft is overdue.
     assert!(page.contains("2 of 3 (67%)"), "SEV-1 response compliance");
     // By severity: SEV-2's MTTD is over C-less 120 s and 1200 s: mean = median = 11m, p90 20m, n 2.
-    assert!(page.contains("<span class=\"fig-mean\">11m</span><span class=\"fig-line\">median 11m</span><span class=\"fig-line\">p90 20m · n 2</span>"));
+    assert!(page.contains("<b>11m</b><small>median 11m</small><small>p90 20m · n 2</small>"));
     // Months are named, with the UTC month as their machine-readable value.
     assert!(page.contains("<time datetime=\"2026-02\">February 2026</time>"));
     // Load per person, busiest first: Ann, Bo (3 incidents each, Ann acknowledged one).

@@ -28,6 +28,20 @@ struct DayView {
     url: Option<String>,
 }
 
+/// Consecutive days of a service's bar with the same state and the same records, drawn as one
+/// shape (an incident that lasted three days is one link, not three): what the built-in
+/// `index.html` draws, so that a hundred services' bars stay light. Its tooltip gives the dates.
+#[derive(Serialize)]
+struct SpanView {
+    /// The first day's place in the bar: 0 for the first (oldest) day.
+    x: usize,
+    /// How many days it covers (1 or more).
+    days: usize,
+    class: &'static str,
+    text: String,
+    url: Option<String>,
+}
+
 #[derive(Serialize)]
 struct Link {
     title: String,
@@ -42,7 +56,10 @@ struct ServiceView {
     status: Label,
     availability: String,
     incident_days: usize,
+    /// The service's incident history (`incidents/service/<id>/`), which its bar links to.
+    history: String,
     days: Vec<DayView>,
+    spans: Vec<SpanView>,
     active: Vec<Link>,
 }
 
@@ -77,10 +94,17 @@ struct Page<'a> {
     active_incidents: Vec<Active<'a>>,
     active_maintenance: Vec<Active<'a>>,
     upcoming_maintenance: Vec<Active<'a>>,
+    /// The newest [`RECENT_ROWS`] of the incidents resolved in the last `recent_days`.
     recently_resolved: Vec<&'a Card>,
+    /// How many were resolved in those days (more than are listed when over [`RECENT_ROWS`]).
+    recent_total: usize,
     recent_days: i64,
     history_days: i64,
 }
+
+/// The most recently resolved incidents the status page lists: the page does not grow with a busy
+/// week (the history has the rest).
+const RECENT_ROWS: usize = 10;
 
 pub fn page(r: &Renderer) -> Result<Rendered> {
     let s = r.shared;
@@ -108,7 +132,8 @@ pub fn page(r: &Renderer) -> Result<Rendered> {
         active_incidents: active(&st.active_incidents),
         active_maintenance: active(&st.active_maintenance),
         upcoming_maintenance: active(&st.upcoming_maintenance),
-        recently_resolved: st.recently_resolved.iter().map(|&i| s.card(i)).collect(),
+        recently_resolved: st.recently_resolved.iter().take(RECENT_ROWS).map(|&i| s.card(i)).collect(),
+        recent_total: st.recently_resolved.len(),
         recent_days: status::RECENT_DAYS,
         history_days: status::HISTORY_DAYS,
     };
@@ -156,38 +181,43 @@ fn groups(s: &Shared) -> Vec<GroupView> {
 }
 
 fn service(s: &Shared, svc: &status::ServiceState) -> ServiceView {
-    let days: Vec<DayView> = svc
-        .days
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| !d.records.is_empty() || d.worst.is_some())
-        .map(|(x, d)| {
-            let date = s.words.date(d.date, "day");
-            let state = d.worst.unwrap_or(ComponentStatus::Operational);
-            // The first record by id and title, and how many more: a day's tooltip stays short
-            // however busy the day was (the incident pages have the rest).
-            let what = match d.records.first() {
-                None => String::new(),
-                Some(id) => {
-                    let first = match s.by_id.get(id.as_str()) {
-                        Some(&i) => format!("{} {}", id, s.view.records[i].title()),
-                        None => id.clone(),
-                    };
-                    match d.records.len() - 1 {
-                        0 => first,
-                        more => s.words.fill("status_page.and_more", &[("first", &first), ("n", &more.to_string())]),
-                    }
-                }
-            };
-            let text = match (d.worst, what.is_empty()) {
-                (Some(w), false) => format!("{date}: {}. {what}", state_label(w, &s.words).label),
-                (Some(w), true) => format!("{date}: {}", state_label(w, &s.words).label),
-                (None, _) => format!("{date}: {what}"),
-            };
-            let url = d.records.first().filter(|id| s.by_id.contains_key(id.as_str())).map(|id| s.record_url(id));
-            DayView { x, class: state_class(state), text, url }
-        })
-        .collect();
+    let mut days: Vec<DayView> = Vec::new();
+    let mut spans: Vec<SpanView> = Vec::new();
+    for (x, d) in svc.days.iter().enumerate().filter(|(_, d)| !d.records.is_empty() || d.worst.is_some()) {
+        let state = d.worst.unwrap_or(ComponentStatus::Operational);
+        // The first record's id and how many more: a day's tooltip stays short however busy
+        // the day was, and a page of a hundred services' days stays light (the day links to
+        // the record, whose page has the rest).
+        let what = match d.records.first() {
+            None => String::new(),
+            Some(first) => match d.records.len() - 1 {
+                0 => first.clone(),
+                more => s.words.fill("status_page.and_more", &[("first", first), ("n", &more.to_string())]),
+            },
+        };
+        let tooltip = |dates: &str| match (d.worst, what.is_empty()) {
+            (Some(w), false) => format!("{dates}: {}. {what}", state_label(w, &s.words).label),
+            (Some(w), true) => format!("{dates}: {}", state_label(w, &s.words).label),
+            (None, _) => format!("{dates}: {what}"),
+        };
+        let date = s.words.date(d.date, "day");
+        let url = d.records.first().filter(|id| s.by_id.contains_key(id.as_str())).map(|id| s.record_url(id));
+        let class = state_class(state);
+        match (spans.last_mut(), svc.days.get(x.wrapping_sub(1))) {
+            (Some(span), Some(before))
+                if span.x + span.days == x
+                    && span.class == class
+                    && before.worst == d.worst
+                    && before.records == d.records =>
+            {
+                let first = s.words.date(svc.days[span.x].date, "day");
+                span.days += 1;
+                span.text = tooltip(&format!("{first} – {date}"));
+            }
+            _ => spans.push(SpanView { x, days: 1, class, text: tooltip(&date), url: url.clone() }),
+        }
+        days.push(DayView { x, class, text: tooltip(&date), url });
+    }
     ServiceView {
         id: svc.id.clone(),
         name: svc.name.clone(),
@@ -195,7 +225,9 @@ fn service(s: &Shared, svc: &status::ServiceState) -> ServiceView {
         status: state_label(svc.status, &s.words),
         availability: availability(svc.availability),
         incident_days: svc.days.iter().filter(|d| !d.records.is_empty()).count(),
+        history: crate::render::urls::service(&svc.id),
         days,
+        spans,
         active: svc
             .active
             .iter()
