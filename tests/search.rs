@@ -104,7 +104,12 @@ fn the_history_has_the_box_and_every_header_links_to_it() {
     let history = std::fs::read_to_string(out.path().join("incidents/index.html")).unwrap();
     assert!(history.contains(r#"<script src="../static/search.js" defer></script>"#));
     assert!(history.contains(r#"id="search""#) && history.contains(r#"data-index="../search/index.json""#));
-    assert!(history.contains(" hidden "), "the box is hidden until the script shows it");
+    // The box is in the page from the start (showing it later would move the list), and a
+    // stylesheet loaded only without JavaScript hides it.
+    assert!(!history.contains(" hidden "), "the box is not shown late");
+    assert!(history.contains(r#"<noscript><link rel="stylesheet" href="../static/noscript.css"></noscript>"#));
+    let noscript = std::fs::read_to_string(out.path().join("static/noscript.css")).unwrap();
+    assert!(noscript.contains(".search { display: none"), "{noscript}");
     assert!(out.path().join("static/search.js").is_file());
     let status = std::fs::read_to_string(out.path().join("index.html")).unwrap();
     assert!(status.contains(r#"href="./incidents/#search""#), "the header links to the search");

@@ -1,5 +1,5 @@
-// incsite's search: shows the box on the incident history (it is hidden without JavaScript),
-// loads search/index.json the first time someone types or focuses it, and ranks the records
+// incsite's search: drives the box on the incident history (static/noscript.css hides it
+// without JavaScript), loads search/index.json the first time someone types or focuses it, and ranks the records
 // as they type. Every field of a record is split into words (letters and digits, lowercased,
 // accents folded); each word of the query must be found in some field. A word found whole
 // scores the field's weight, a word a query word starts with scores half of it; a query that
@@ -115,7 +115,6 @@
     return li;
   }
 
-  box.hidden = false;
   input.addEventListener("focus", load);
   input.addEventListener("input", function () {
     clearTimeout(timer);

@@ -29,6 +29,8 @@ struct ChipGroup {
     key: &'static str,
     name: String,
     chips: Vec<Chip>,
+    /// Whether the page is this group's filter (one of its chips is active).
+    active: bool,
 }
 
 #[derive(Serialize)]
@@ -146,7 +148,7 @@ pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Res
             members,
         });
     }
-    groups.push(ChipGroup { key: "severity", name: s.words.get("history.severity").into(), chips });
+    groups.push(ChipGroup { key: "severity", name: s.words.get("history.severity").into(), chips, active: false });
 
     // Service: every service of the policy, in its order.
     let mut chips = Vec::new();
@@ -162,7 +164,7 @@ pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Res
             members,
         });
     }
-    groups.push(ChipGroup { key: "service", name: s.words.get("history.service").into(), chips });
+    groups.push(ChipGroup { key: "service", name: s.words.get("history.service").into(), chips, active: false });
 
     // Status: the four incident states, then the maintenance states that occur.
     let mut chips = Vec::new();
@@ -189,7 +191,7 @@ pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Res
             members,
         });
     }
-    groups.push(ChipGroup { key: "status", name: s.words.get("history.status").into(), chips });
+    groups.push(ChipGroup { key: "status", name: s.words.get("history.status").into(), chips, active: false });
 
     let total = records.len();
     let month_of: Vec<Option<(i32, u32)>> =
@@ -204,6 +206,7 @@ pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Res
         let mut chips = groups.clone();
         if let Some((g, c)) = spec.active {
             chips[g].chips[c].active = true;
+            chips[g].active = true;
         }
         let url = |k: usize| urls::list_page(&spec.path, k + 1);
         let links: Vec<PageLink> = (0..pages.len())

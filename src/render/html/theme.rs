@@ -28,6 +28,7 @@ pub const STATIC: &[(&str, &[u8])] = &[
     ("logo.svg", include_bytes!("../../../theme/static/logo.svg")),
     ("live.js", include_bytes!("../../../theme/static/live.js")),
     ("search.js", include_bytes!("../../../theme/static/search.js")),
+    ("noscript.css", include_bytes!("../../../theme/static/noscript.css")),
 ];
 
 /// The theme a render uses: templates compiled once, and the static files to copy.
