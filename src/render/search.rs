@@ -14,6 +14,7 @@ use crate::site::View;
 use anyhow::Result;
 use foldhash::{HashMap, HashSet, HashSetExt};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Where the index is written, relative to the site's root.
 pub const PATH: &str = "search/index.json";
@@ -37,14 +38,14 @@ pub fn index(view: &View) -> Index {
     let services: HashMap<&str, &str> = view.policy.services.iter().map(|s| (s.id.as_str(), s.name.as_str())).collect();
     let mut records: Vec<&Record> = view.records.iter().map(|r| &**r).collect();
     records.sort_by_cached_key(|r| std::cmp::Reverse(start(r)));
-    let mut docs: Vec<([String; 8], Vec<String>)> = records.into_iter().map(|r| entry(r, &services)).collect();
+    let mut docs: Vec<([String; 8], Vec<Cow<str>>)> = records.into_iter().map(|r| entry(r, &services)).collect();
     // A post-mortem word that more than a fifth of all records (and more than COMMON records)
     // hold narrows a search by little and would be most of the file: it is left out. Titles,
     // summaries, services and causes are always indexed whole.
     let mut df: HashMap<&str, usize> = HashMap::default();
     for (_, words) in &docs {
         for w in words {
-            *df.entry(w.as_str()).or_default() += 1;
+            *df.entry(w).or_default() += 1;
         }
     }
     let limit = (docs.len() / 5).max(COMMON);
@@ -52,7 +53,8 @@ pub fn index(view: &View) -> Index {
     let docs = docs
         .iter_mut()
         .map(|(fields, words)| {
-            fields[5] = words.iter().filter(|w| !common.contains(*w)).map(String::as_str).collect::<Vec<_>>().join(" ");
+            fields[5] =
+                words.iter().filter(|w| !common.contains(w.as_ref())).map(|w| w.as_ref()).collect::<Vec<_>>().join(" ");
             std::mem::take(fields)
         })
         .collect();
@@ -74,16 +76,15 @@ fn start(r: &Record) -> Option<chrono::DateTime<chrono::Utc>> {
 }
 
 /// A record's entry, with the post-mortem's words apart (its `words` field is left empty).
-fn entry(r: &Record, services: &HashMap<&str, &str>) -> ([String; 8], Vec<String>) {
-    let title = r.title().to_string();
-    let summary = r.summary.clone().unwrap_or_default();
+fn entry<'a>(r: &'a Record, services: &HashMap<&'a str, &'a str>) -> ([String; 8], Vec<Cow<'a, str>>) {
+    let (title, summary) = (r.title(), r.summary.as_deref().unwrap_or_default());
     let names: Vec<&str> =
         r.impact.iter().map(|i| services.get(i.service.as_str()).copied().unwrap_or(i.service.as_str())).collect();
     let causes: Vec<&str> = r.causes.iter().map(|c| c.value.as_str()).collect();
     // Words the other fields already hold would only make the file larger.
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<Cow<str>> = HashSet::new();
     for text in
-        [r.id.value.as_str(), &title, &summary].into_iter().chain(names.iter().copied()).chain(causes.iter().copied())
+        [r.id.value.as_str(), title, summary].into_iter().chain(names.iter().copied()).chain(causes.iter().copied())
     {
         seen.extend(words(text));
     }
@@ -92,8 +93,8 @@ fn entry(r: &Record, services: &HashMap<&str, &str>) -> ([String; 8], Vec<String
     let kind = if r.is_incident() { "incident" } else { "maintenance" };
     let fields = [
         r.id.value.clone(),
-        title,
-        summary,
+        title.to_string(),
+        summary.to_string(),
         names.join(", "),
         causes.join(", "),
         String::new(),
@@ -104,24 +105,37 @@ fn entry(r: &Record, services: &HashMap<&str, &str>) -> ([String; 8], Vec<String
 }
 
 /// The distinct words of a Markdown body that `seen` does not hold yet, in order of first use
-/// (Markdown syntax and link targets left out).
-fn body_words(markdown: &str, seen: &mut HashSet<String>) -> Vec<String> {
-    use pulldown_cmark::{Event, Parser};
-    let mut out = Vec::new();
+/// (Markdown syntax and link targets left out). Words are borrowed from the body where its text
+/// is (most of it): only words with capitals, and text pulldown-cmark rewrote, are copied.
+fn body_words<'a>(markdown: &'a str, seen: &mut HashSet<Cow<'a, str>>) -> Vec<Cow<'a, str>> {
+    use pulldown_cmark::{CowStr, Event, Parser};
+    let mut out: Vec<Cow<'a, str>> = Vec::new();
+    let mut new = |word: Cow<'a, str>, out: &mut Vec<Cow<'a, str>>| {
+        if word.chars().nth(1).is_some() && !seen.contains(word.as_ref()) {
+            seen.insert(word.clone());
+            out.push(word);
+        }
+    };
     for event in Parser::new(markdown) {
         let (Event::Text(text) | Event::Code(text)) = event else { continue };
-        for word in words(&text) {
-            if word.chars().count() > 1 && seen.insert(word.clone()) {
-                out.push(word);
-            }
+        match text {
+            CowStr::Borrowed(text) => words(text).for_each(|w| new(w, &mut out)),
+            text => words(&text).for_each(|w| new(Cow::Owned(w.into_owned()), &mut out)),
         }
     }
     out
 }
 
-/// The words of `text` as the client splits them: runs of letters and digits, lowercased.
-pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase)
+/// The words of `text` as the client splits them: runs of letters and digits, lowercased
+/// (borrowed when they are lowercase already).
+pub fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| {
+        if w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+            Cow::Borrowed(w)
+        } else {
+            Cow::Owned(w.to_lowercase())
+        }
+    })
 }
 
 #[cfg(test)]
@@ -180,7 +194,7 @@ mod tests {
 
     #[test]
     fn body_words_are_distinct_and_new() {
-        let mut seen: HashSet<String> = words("Database failover").collect();
+        let mut seen: HashSet<Cow<str>> = words("Database failover").collect();
         let got = body_words("## Root Cause\n\nThe *database* failover took [a while](https://x.example/secret-path). `pg_bouncer` ok, Ärger.", &mut seen);
         assert_eq!(got.join(" "), "root cause the took while pg bouncer ok ärger");
     }
