@@ -505,7 +505,7 @@ fn snapshots_of_the_banner_and_a_list_row() {
             r#"<p class="row-meta"> <span class="row-id">INC-2026-0003</span> · <time datetime="2026-03-21T10:40:00Z">21 Mar 2026, 11:40 CET</time> · 1h 20m so far </p> "#,
             r#"<p class="row-summary">The dashboard takes up to 30 seconds to load.</p> "#,
             r#"<p class="row-services"><span class="impact-chip impact-partial"><span class="dot" aria-hidden="true"></span>Web App<span class="visually-hidden">: Partial outage</span></span></p> </div> "#,
-            r#"<p class="badges row-badges"> <span class="badge sev-rank-1" title="Major: Something important is broken.">SEV-2<span class="badge-extra"> · Major</span></span> "#,
+            r#"<p class="badges row-badges"><span class="badge sev-rank-1" title="Major">SEV-2<span class="badge-extra"> · Major</span></span>"#,
             r#"<span class="badge status-identified">Identified</span> </p> </li>"#
         )
     );
