@@ -50,6 +50,11 @@ fn no_page_is_over_budget_at_10_000_records_and_the_lists_are_paged() {
     assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
     let pages = pages(&out);
     assert_eq!(pages["index.html"].matches(r#"<li class="service""#).count(), 126, "every service on the status page");
+    // The 126 service chips fold away on the history (a phone reaches the list), open on a
+    // service's own pages; the 4 severities stay out.
+    let history = &pages["incidents/index.html"];
+    assert_eq!(history.matches(r#"<details class="chips-more">"#).count(), 1, "only the service chips fold");
+    assert!(pages["incidents/service/web-app-eu-west/index.html"].contains(r#"<details class="chips-more" open>"#));
 
     let over: Vec<(usize, &String)> =
         pages.iter().filter(|(_, html)| html.len() as u64 > BUDGET).map(|(path, html)| (html.len(), path)).collect();

@@ -93,7 +93,7 @@
       note.id = "incsite-stale";
       note.className = "stale-note";
       note.setAttribute("role", "status");
-      main.insertBefore(note, main.firstChild);
+      main.appendChild(note);
     }
     var text = built.getAttribute("data-stale") || "This page may be out of date: it was built {rel}. Reload it for the latest.";
     note.textContent = text.replace("{rel}", relative(at - now));
