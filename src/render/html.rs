@@ -38,8 +38,8 @@ pub type Rendered = (String, Vec<u8>);
 /// The script serve mode adds to every page.
 pub const LIVE_RELOAD_TAG: &str = r#"<script src="/__incsite/livereload.js" defer></script>"#;
 
-/// Renders every page into `sink` as it is made; returns the pages' paths. `then` runs on the
-/// thread of the site-wide pages once they are done.
+/// Renders every page into `sink` as it is made; returns the pages' paths. `then` runs alongside
+/// the site-wide pages (on any core).
 pub fn render(
     view: &View,
     status: &Status,
@@ -56,19 +56,32 @@ pub fn render(
         sink.put(path, finished(opts, html))
     };
 
-    // The site-wide pages are each rendered on one thread (the tracker and the lists take long
-    // at 10,000 records): alongside the incident pages, so that no core waits for them.
+    // The site-wide pages (the lists, the tracker, the reports and `then`'s machine files each
+    // take long at 10,000 records) are rendered alongside the incident pages and alongside one
+    // another, so that no core waits for them, however many there are.
     let (site_wide, incidents) = rayon::join(
         || -> Result<()> {
-            put(status_page::page(&r)?)?;
-            listing::pages(&r, &put)?;
-            for page in runbook_pages(&r)? {
-                put(page)?;
-            }
-            tracker::pages(&r, &put)?;
-            put(reports::page(&r)?)?;
-            put(not_found_page(&r)?)?;
-            then()
+            let (lists, rest) = rayon::join(
+                || -> Result<()> {
+                    put(status_page::page(&r)?)?;
+                    listing::pages(&r, &put)?;
+                    for page in runbook_pages(&r)? {
+                        put(page)?;
+                    }
+                    put(not_found_page(&r)?)
+                },
+                || -> Result<()> {
+                    let (tracker, machine) = rayon::join(
+                        || -> Result<()> {
+                            tracker::pages(&r, &put)?;
+                            put(reports::page(&r)?)
+                        },
+                        then,
+                    );
+                    tracker.and(machine)
+                },
+            );
+            lists.and(rest)
         },
         || {
             (0..view.records.len())

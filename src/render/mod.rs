@@ -58,15 +58,24 @@ impl Sink for Mutex<Pages> {
 /// Renders every file of the site into `sink`.
 pub fn render_into(view: &View, opts: &Options, sink: &dyn Sink) -> Result<()> {
     let status = status::compute(view, opts.now);
-    // The machine files are made after the site-wide pages, on their thread (the API's are large
-    // at 10,000 records, as is the tracker's data: one after the other, they never add up), each
-    // batch handed on as soon as it is made; the sitemap last, as it lists the pages.
+    // The machine files are made alongside the pages, each kind on its own core when there are
+    // cores to spare, each batch handed on as soon as it is made (the export streams to its
+    // file); the sitemap last, as it lists the pages.
     let machine = || -> Result<()> {
-        api::render(view, &status, opts, sink)?;
-        search::render(view, sink)?;
-        let mut pages = Pages::new();
-        feeds::render(view, &status, opts, &mut pages)?;
-        pages.into_iter().try_for_each(|(path, bytes)| sink.put(path, bytes))
+        let (api, (search, feeds)) = rayon::join(
+            || api::render(view, &status, opts, sink),
+            || {
+                rayon::join(
+                    || search::render(view, sink),
+                    || -> Result<()> {
+                        let mut pages = Pages::new();
+                        feeds::render(view, &status, opts, &mut pages)?;
+                        pages.into_iter().try_for_each(|(path, bytes)| sink.put(path, bytes))
+                    },
+                )
+            },
+        );
+        api.and(search).and(feeds)
     };
     let html_paths = html::render(view, &status, opts, sink, &machine)?;
     let mut sitemap = Pages::new();
