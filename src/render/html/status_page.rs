@@ -181,13 +181,12 @@ fn groups(s: &Shared) -> Vec<GroupView> {
 }
 
 fn service(s: &Shared, svc: &status::ServiceState) -> ServiceView {
-    let mut days: Vec<DayView> = Vec::new();
-    let mut spans: Vec<SpanView> = Vec::new();
-    for (x, d) in svc.days.iter().enumerate().filter(|(_, d)| !d.records.is_empty() || d.worst.is_some()) {
-        let state = d.worst.unwrap_or(ComponentStatus::Operational);
-        // The first record's id and how many more: a day's tooltip stays short however busy
-        // the day was, and a page of a hundred services' days stays light (the day links to
-        // the record, whose page has the rest).
+    let marked: Vec<(usize, &status::Day)> =
+        svc.days.iter().enumerate().filter(|(_, d)| !d.records.is_empty() || d.worst.is_some()).collect();
+    // A day's (or a span's) tooltip: its dates, its worst state, and the first record's id and how
+    // many more. It stays short however busy the day was, and a page of a hundred services' bars
+    // stays light (the record pages and the service's history have the rest).
+    let tooltip = |d: &status::Day, dates: &str| {
         let what = match d.records.first() {
             None => String::new(),
             Some(first) => match d.records.len() - 1 {
@@ -195,29 +194,33 @@ fn service(s: &Shared, svc: &status::ServiceState) -> ServiceView {
                 more => s.words.fill("status_page.and_more", &[("first", first), ("n", &more.to_string())]),
             },
         };
-        let tooltip = |dates: &str| match (d.worst, what.is_empty()) {
+        match (d.worst, what.is_empty()) {
             (Some(w), false) => format!("{dates}: {}. {what}", state_label(w, &s.words).label),
             (Some(w), true) => format!("{dates}: {}", state_label(w, &s.words).label),
             (None, _) => format!("{dates}: {what}"),
-        };
-        let date = s.words.date(d.date, "day");
-        let url = d.records.first().filter(|id| s.by_id.contains_key(id.as_str())).map(|id| s.record_url(id));
-        let class = state_class(state);
-        match (spans.last_mut(), svc.days.get(x.wrapping_sub(1))) {
-            (Some(span), Some(before))
-                if span.x + span.days == x
-                    && span.class == class
-                    && before.worst == d.worst
-                    && before.records == d.records =>
-            {
-                let first = s.words.date(svc.days[span.x].date, "day");
-                span.days += 1;
-                span.text = tooltip(&format!("{first} – {date}"));
-            }
-            _ => spans.push(SpanView { x, days: 1, class, text: tooltip(&date), url: url.clone() }),
         }
-        days.push(DayView { x, class, text: tooltip(&date), url });
-    }
+    };
+    let class = |d: &status::Day| state_class(d.worst.unwrap_or(ComponentStatus::Operational));
+    let url =
+        |d: &status::Day| d.records.first().filter(|id| s.by_id.contains_key(id.as_str())).map(|id| s.record_url(id));
+    let days: Vec<DayView> = marked
+        .iter()
+        .map(|&(x, d)| DayView { x, class: class(d), text: tooltip(d, &s.words.date(d.date, "day")), url: url(d) })
+        .collect();
+    let keys: Vec<(usize, (Option<ComponentStatus>, &[String]))> =
+        marked.iter().map(|&(x, d)| (x, (d.worst, d.records.as_slice()))).collect();
+    let spans: Vec<SpanView> = runs(&keys)
+        .into_iter()
+        .map(|(first, len)| {
+            let (x, d) = marked[first];
+            let from = s.words.date(d.date, "day");
+            let dates = match len {
+                1 => from,
+                _ => format!("{from} – {}", s.words.date(marked[first + len - 1].1.date, "day")),
+            };
+            SpanView { x, days: len, class: class(d), text: tooltip(d, &dates), url: url(d) }
+        })
+        .collect();
     ServiceView {
         id: svc.id.clone(),
         name: svc.name.clone(),
@@ -236,6 +239,19 @@ fn service(s: &Shared, svc: &status::ServiceState) -> ServiceView {
     }
 }
 
+/// The runs of `items` (each a day's place in the bar and its key, in order) whose places follow
+/// one another and whose keys are equal: (index of the run's first item, how many items).
+fn runs<K: PartialEq>(items: &[(usize, K)]) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (i, (x, key)) in items.iter().enumerate() {
+        match out.last_mut() {
+            Some((first, len)) if items[*first + *len - 1].0 + 1 == *x && items[*first].1 == *key => *len += 1,
+            _ => out.push((i, 1)),
+        }
+    }
+    out
+}
+
 /// "99.95%", rounded down so that a little downtime never shows as 100%.
 pub fn availability(pct: f64) -> String {
     if pct >= 100.0 {
@@ -247,7 +263,16 @@ pub fn availability(pct: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::availability;
+    use super::{availability, runs};
+
+    #[test]
+    fn runs_join_following_days_with_equal_keys_only() {
+        // Days 3, 4, 5 alike; 6 differs; 8 is alike but not next to 5; 9 follows 8.
+        let items = [(3, "a"), (4, "a"), (5, "a"), (6, "b"), (8, "b"), (9, "b"), (10, "a")];
+        assert_eq!(runs(&items), vec![(0, 3), (3, 1), (4, 2), (6, 1)]);
+        assert_eq!(runs::<&str>(&[]), vec![]);
+        assert_eq!(runs(&[(0, 1)]), vec![(0, 1)]);
+    }
 
     #[test]
     fn availability_never_rounds_up_to_full() {
