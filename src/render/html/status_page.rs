@@ -207,8 +207,8 @@ fn service(s: &Shared, svc: &status::ServiceState) -> ServiceView {
         .iter()
         .map(|&(x, d)| DayView { x, class: class(d), text: tooltip(d, &s.words.date(d.date, "day")), url: url(d) })
         .collect();
-    let keys: Vec<(usize, (Option<ComponentStatus>, &[String]))> =
-        marked.iter().map(|&(x, d)| (x, (d.worst, d.records.as_slice()))).collect();
+    // A span is a run of following days with the same worst state and the same records.
+    let keys: Vec<_> = marked.iter().map(|&(x, d)| (x, (d.worst, d.records.as_slice()))).collect();
     let spans: Vec<SpanView> = runs(&keys)
         .into_iter()
         .map(|(first, len)| {
