@@ -279,3 +279,93 @@ fn runbook_pages(r: &Renderer) -> Result<Vec<Rendered>> {
     out.push(r.page("runbooks.html", "runbooks/index.html", "runbooks", title, &Index { runbooks: views })?);
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::site::Audience;
+    use proptest::prelude::*;
+
+    /// A view with nothing in it: the probe template reads only `site`, `t` and the page's values.
+    fn view() -> View {
+        View {
+            audience: Audience::Public,
+            config: Config::default(),
+            policy: Default::default(),
+            records: Vec::new(),
+            notices: Vec::new(),
+            runbooks: Vec::new(),
+            history: None,
+        }
+    }
+
+    /// A theme of one template that shows which of the page values `a`, `b`, `c` it sees, and the
+    /// values every page shares.
+    fn theme() -> Theme {
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.add_raw_template(
+            "probe.html",
+            "{% if a is defined %}a={{ a }}{% endif %};{% if b is defined %}b={{ b }}{% endif %};\
+             {% if c is defined %}c={{ c }}{% endif %};{{ root }}|{{ nav }}|{{ page_title }}|{{ site.title }}|{{ t.nav.status }}",
+        )
+        .unwrap();
+        Theme { tera, statics: Default::default() }
+    }
+
+    fn options() -> Options {
+        Options {
+            now: chrono::Utc::now(),
+            base_url: "https://status.example".into(),
+            live_reload: false,
+            theme_dir: None,
+        }
+    }
+
+    /// A page: a path, and some of the values `a`, `b`, `c`.
+    fn page() -> impl Strategy<Value = (String, Vec<(String, u32)>)> {
+        let path =
+            prop::sample::select(vec!["index.html", "incidents/INC-1/index.html", "incidents/page/2/index.html"]);
+        let values = prop::collection::btree_map(prop::sample::select(vec!["a", "b", "c"]), 0u32..100, 0..3);
+        (path, values).prop_map(|(p, v)| (p.to_string(), v.into_iter().map(|(k, n)| (k.to_string(), n)).collect()))
+    }
+
+    proptest! {
+        /// The pooled contexts are the plain way made cheaper: pages rendered one after another
+        /// through one renderer (each reusing the context the one before left) come out the same
+        /// as each rendered by a renderer of its own, and none sees another page's values.
+        #[test]
+        fn pages_through_one_renderer_are_the_pages_rendered_alone(pages in prop::collection::vec(page(), 1..12)) {
+            let (view, opts) = (view(), options());
+            let words = std::sync::Arc::new(i18n::Words::load("en", None).unwrap());
+            let shared = Shared::new(&view, None, &opts, words);
+            let theme = theme();
+            let pooled = Renderer::new(&theme, &shared);
+            for (path, values) in &pages {
+                let data: serde_json::Map<String, serde_json::Value> =
+                    values.iter().map(|(k, n)| (k.clone(), (*n).into())).collect();
+                let (_, through_pool) = pooled.page("probe.html", path, "status", "Probe", &data).unwrap();
+                let (_, alone) = Renderer::new(&theme, &shared).page("probe.html", path, "status", "Probe", &data).unwrap();
+                prop_assert_eq!(&through_pool, &alone);
+                let text = String::from_utf8(through_pool).unwrap();
+                for key in ["a", "b", "c"] {
+                    let shown = text.contains(&format!("{key}="));
+                    prop_assert_eq!(shown, data.contains_key(key), "{} in {}", key, text);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_page_value_named_like_a_shared_one_is_an_error() {
+        let (view, opts) = (view(), options());
+        let words = std::sync::Arc::new(i18n::Words::load("en", None).unwrap());
+        let shared = Shared::new(&view, None, &opts, words);
+        let theme = theme();
+        let r = Renderer::new(&theme, &shared);
+        let data: serde_json::Map<String, serde_json::Value> = [("t".to_string(), 1.into())].into_iter().collect();
+        let err = r.page("probe.html", "index.html", "status", "Probe", &data).unwrap_err();
+        assert!(err.to_string().contains("`t` is a value every page shares"), "{err}");
+    }
+}
