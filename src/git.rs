@@ -142,52 +142,27 @@ fn walk(site: &SiteRepo, head: Oid) -> Result<History, git2::Error> {
     let head_index = graph.index.get(&head).copied().ok_or_else(|| missing(head))?;
     let order = graph.date_order(head_index);
 
-    // Compare the new commits' trees with their parents', newest first.
+    // Compare the new commits' trees with their parents', newest first, in runs of consecutive
+    // commits on every core: each run with its own handle on the repository (a libgit2 handle is
+    // not shared between threads) and its own cache of the trees the commit before it read.
     if !new.is_empty() {
-        let mut trees: HashMap<u32, Oid> = new.iter().copied().collect();
-        let mut tree_of = |i: u32, graph: &Graph| -> Result<Oid, git2::Error> {
-            if let Some(t) = trees.get(&i) {
-                return Ok(*t);
-            }
-            let t = repo.find_commit(graph.nodes[i as usize].id)?.tree_id();
-            trees.insert(i, t);
-            Ok(t)
-        };
+        use rayon::prelude::*;
+        let trees: HashMap<u32, Oid> = new.iter().copied().collect();
         let is_new: HashSet<u32> = new.iter().map(|(i, _)| *i).collect();
-        let odb = repo.odb()?;
-        let mut differ = Differ::new(&odb, &site.prefix);
-        // The records each new commit touched, as they stood then: (commit, blob).
-        let mut touched: Vec<(u32, Oid)> = Vec::new();
-        for &i in order.iter().filter(|i| is_new.contains(i)) {
-            let parents = graph.nodes[i as usize].parents.clone();
-            let parent_trees = parents.iter().map(|&p| tree_of(p, &graph)).collect::<Result<Vec<_>, _>>()?;
-            let tree = tree_of(i, &graph)?;
-            let paths = differ.changed(&parent_trees, tree)?;
-            for path in paths.iter().filter(|p| is_record_path(p)) {
-                // The record as the commit left it, or as it was before the commit deleted it.
-                let mut blob = differ.blob_at(tree, path)?;
-                for &parent in &parent_trees {
-                    if blob.is_some() {
-                        break;
-                    }
-                    blob = differ.blob_at(parent, path)?;
-                }
-                touched.extend(blob.map(|b| (i, b)));
-            }
-            let node = &mut graph.nodes[i as usize];
-            if paths.is_empty() {
+        let todo: Vec<u32> = order.iter().copied().filter(|i| is_new.contains(i)).collect();
+        let run = todo.len().div_ceil(rayon::current_num_threads() * 4).max(64);
+        let (git_dir, prefix, graph_ref) = (site.repo.path().to_path_buf(), site.prefix.as_str(), &graph);
+        let runs: Vec<Vec<Compared>> = todo
+            .par_chunks(run)
+            .map(|commits| compare(&git_dir, prefix, graph_ref, &trees, commits))
+            .collect::<Result<_, git2::Error>>()?;
+        for c in runs.into_iter().flatten() {
+            let node = &mut graph.nodes[c.commit as usize];
+            if c.paths.is_empty() {
                 node.meta = Meta::default();
             }
-            node.paths = paths;
-        }
-        let blobs =
-            touched.iter().map(|&(_, b)| odb.read(b).map(|o| o.data().to_vec())).collect::<Result<Vec<_>, _>>()?;
-        let private: Vec<bool> = {
-            use rayon::prelude::*;
-            blobs.par_iter().with_max_len(crate::PAR_JOB).map(|bytes| !was_public(bytes)).collect()
-        };
-        for (&(i, _), private) in touched.iter().zip(private) {
-            graph.nodes[i as usize].meta.private |= private;
+            node.paths = c.paths;
+            node.meta.private |= c.private;
         }
     }
 
@@ -212,6 +187,58 @@ fn walk(site: &SiteRepo, head: Oid) -> Result<History, git2::Error> {
         cache::store(&cache_path, &scope, &graph.subset(&order));
     }
     Ok(history)
+}
+
+/// What comparing one commit with its parents found.
+struct Compared {
+    commit: u32,
+    /// The site's files it changed.
+    paths: Vec<String>,
+    /// Whether a record it touched was private as the commit left it (or, deleted, as it was).
+    private: bool,
+}
+
+/// Compares each of `commits` (consecutive in date order, newest first) with its parents, through
+/// a handle on the repository of its own.
+fn compare(
+    git_dir: &Path,
+    prefix: &str,
+    graph: &Graph,
+    trees: &HashMap<u32, Oid>,
+    commits: &[u32],
+) -> Result<Vec<Compared>, git2::Error> {
+    let repo = Repository::open(git_dir)?;
+    let odb = repo.odb()?;
+    let mut differ = Differ::new(&odb, prefix);
+    let tree_of = |i: u32| -> Result<Oid, git2::Error> {
+        match trees.get(&i) {
+            Some(t) => Ok(*t),
+            None => Ok(repo.find_commit(graph.nodes[i as usize].id)?.tree_id()),
+        }
+    };
+    let mut out = Vec::with_capacity(commits.len());
+    for &i in commits {
+        let parent_trees =
+            graph.nodes[i as usize].parents.iter().map(|&p| tree_of(p)).collect::<Result<Vec<_>, _>>()?;
+        let tree = tree_of(i)?;
+        let paths = differ.changed(&parent_trees, tree)?;
+        let mut private = false;
+        for path in paths.iter().filter(|p| is_record_path(p)) {
+            // The record as the commit left it, or as it was before the commit deleted it.
+            let mut blob = differ.blob_at(tree, path)?;
+            for &parent in &parent_trees {
+                if blob.is_some() {
+                    break;
+                }
+                blob = differ.blob_at(parent, path)?;
+            }
+            if let Some(blob) = blob {
+                private |= !was_public(odb.read(blob)?.data());
+            }
+        }
+        out.push(Compared { commit: i, paths, private });
+    }
+    Ok(out)
 }
 
 /// An incident or maintenance record's path (relative to the site root).
