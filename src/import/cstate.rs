@@ -119,28 +119,19 @@ fn issue(source: &Source, severities: &BTreeMap<String, String>, import: &mut Im
     };
     let resolved_when = time(fm.get("resolvedWhen"), import);
     let mut extra = vec![("cstate_file".to_string(), source.name.clone())];
-    for (key, value) in &fm {
-        let known = [
-            "title",
-            "date",
-            "resolved",
-            "resolvedWhen",
-            "severity",
-            "affected",
-            "section",
-            "informational",
-            "pin",
-            "draft",
-        ];
-        if known.contains(&key.as_str()) || value.is_null() {
-            continue;
-        }
-        match value {
-            Value::String(s) => extra.push((key.clone(), s.clone())),
-            Value::Bool(_) | Value::Number(_) => extra.push((key.clone(), value.to_string())),
-            _ => import.lost(format!("issue field `{key}` (a list or mapping; not kept)")),
-        }
-    }
+    let known = [
+        "title",
+        "date",
+        "resolved",
+        "resolvedWhen",
+        "severity",
+        "affected",
+        "section",
+        "informational",
+        "pin",
+        "draft",
+    ];
+    import.keep_unmapped(&fm, &known, ("issue field", "mapping"), &mut extra);
     let body = split.body.trim().to_string();
 
     if fm.get("informational").and_then(Value::as_bool) == Some(true) {

@@ -74,6 +74,29 @@ impl Import {
         *self.unmapped.entry(kind.into()).or_insert(0) += 1;
     }
 
+    /// Keeps the fields the reader does not map (those not in `known`) under the record's `extra:`
+    /// when they hold text, a number or a boolean; a list or a `nested` value cannot be kept, and
+    /// is reported as lost (`"{what} `key` (a list or {nested}; not kept)"`). Nulls are skipped.
+    pub fn keep_unmapped<'a>(
+        &mut self,
+        fields: impl IntoIterator<Item = (&'a String, &'a serde_json::Value)>,
+        known: &[&str],
+        (what, nested): (&str, &str),
+        extra: &mut Vec<(String, String)>,
+    ) {
+        use serde_json::Value;
+        for (key, value) in fields {
+            if known.contains(&key.as_str()) || value.is_null() {
+                continue;
+            }
+            match value {
+                Value::String(s) => extra.push((key.clone(), s.clone())),
+                Value::Bool(_) | Value::Number(_) => extra.push((key.clone(), value.to_string())),
+                _ => self.lost(format!("{what} `{key}` (a list or {nested}; not kept)")),
+            }
+        }
+    }
+
     /// The service id for a name the source uses, adding the service when it is new.
     pub fn service(&mut self, name: &str, group: Option<&str>, description: Option<&str>) -> String {
         let name = name.trim();

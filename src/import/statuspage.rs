@@ -298,16 +298,7 @@ fn draft(
             extra.push((name.to_string(), v.to_string()));
         }
     }
-    for (key, value) in object {
-        if KNOWN.contains(&key.as_str()) || value.is_null() {
-            continue;
-        }
-        match value {
-            Value::String(s) => extra.push((key.clone(), s.clone())),
-            Value::Bool(_) | Value::Number(_) => extra.push((key.clone(), value.to_string())),
-            _ => import.lost(format!("incident field `{key}` (a list or object; not kept)")),
-        }
-    }
+    import.keep_unmapped(object, &KNOWN, ("incident field", "object"), &mut extra);
     if object.get("postmortem_body").and_then(Value::as_str).is_some_and(|b| !b.trim().is_empty()) {
         import.lost("incident `postmortem_body` (kept as the record's body, unpublished)");
     }
