@@ -5,7 +5,7 @@
 //! (`document.documentElement.scrollWidth > window.innerWidth`). Screenshots are kept under
 //! `target/screenshots/`.
 //!
-//! Without Chromium (`/usr/bin/chromium`, or the path in `INCSITE_CHROMIUM`) the test prints that
+//! Without Chromium (`/usr/bin/chromium`, or the path in `INCSITE_CHROMIUM`) each test prints that
 //! it skipped, on the process's stderr where the harness does not hide it, and passes; with
 //! `INCSITE_REQUIRE_BROWSER` set (CI sets it once it has installed Chromium) it fails instead.
 //!
@@ -62,9 +62,42 @@ window.addEventListener("load", function () {
 });
 "#;
 
-fn chromium() -> Option<PathBuf> {
+/// The Chromium to run, or `None` after saying loudly that `test` was skipped. Where CI installed
+/// Chromium (`INCSITE_REQUIRE_BROWSER`), not finding it is a failure, not a skip.
+fn chromium(test: &str) -> Option<PathBuf> {
     let path = std::env::var_os("INCSITE_CHROMIUM").map(PathBuf::from).unwrap_or_else(|| "/usr/bin/chromium".into());
-    path.is_file().then_some(path)
+    if path.is_file() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var_os("INCSITE_REQUIRE_BROWSER").is_none(),
+        "INCSITE_REQUIRE_BROWSER is set but chromium is not at /usr/bin/chromium or $INCSITE_CHROMIUM"
+    );
+    // Straight to the process's stderr: the test harness hides a passing test's `println!`, and a
+    // skip must not pass unnoticed.
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n*** tests/browser.rs {test} SKIPPED: chromium not installed (looked for /usr/bin/chromium or \
+         $INCSITE_CHROMIUM); the pages were NOT checked in a browser ***\n"
+    );
+    None
+}
+
+/// The demo site built at `DEMO_NOW` into a new folder: (the folder's guard, the site).
+fn build_demo() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    Command::cargo_bin("incsite")
+        .unwrap()
+        .arg("--root")
+        .arg(env!("CARGO_MANIFEST_DIR"))
+        .args(["build", "--now", DEMO_NOW, "--out"])
+        .arg(&out)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .assert()
+        .success();
+    (dir, out)
 }
 
 /// Serves `dir` on 127.0.0.1 (a port of the system's choosing) until the test ends; returns the
@@ -209,33 +242,8 @@ fn with_probe(html: &str, path: &str) -> String {
 
 #[test]
 fn pages_load_cleanly_at_desktop_and_phone_widths() {
-    let Some(chrome) = chromium() else {
-        // Where CI installed Chromium, not finding it is a failure, not a skip.
-        assert!(
-            std::env::var_os("INCSITE_REQUIRE_BROWSER").is_none(),
-            "INCSITE_REQUIRE_BROWSER is set but chromium is not at /usr/bin/chromium or $INCSITE_CHROMIUM"
-        );
-        // Straight to the process's stderr: the test harness hides a passing test's `println!`,
-        // and a skip must not pass unnoticed.
-        use std::io::Write as _;
-        let _ = writeln!(
-            std::io::stderr(),
-            "\n*** tests/browser.rs SKIPPED: chromium not installed (looked for /usr/bin/chromium or \
-             $INCSITE_CHROMIUM); the pages were NOT checked in a browser ***\n"
-        );
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("site");
-    Command::cargo_bin("incsite")
-        .unwrap()
-        .arg("--root")
-        .arg(env!("CARGO_MANIFEST_DIR"))
-        .args(["build", "--now", DEMO_NOW, "--out"])
-        .arg(&out)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .assert()
-        .success();
+    let Some(chrome) = chromium("pages_load_cleanly_at_desktop_and_phone_widths") else { return };
+    let (_dir, out) = build_demo();
     std::fs::write(out.join("__probe.js"), PROBE).unwrap();
     std::fs::create_dir_all(out.join("__frames")).unwrap();
     for (name, path) in PAGES {
@@ -327,21 +335,8 @@ fn search_probe(query: &str) -> String {
 
 #[test]
 fn typing_into_the_search_box_puts_the_expected_incident_first() {
-    let Some(chrome) = chromium() else {
-        println!("skipped: chromium not installed (looked for /usr/bin/chromium or $INCSITE_CHROMIUM)");
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("site");
-    Command::cargo_bin("incsite")
-        .unwrap()
-        .arg("--root")
-        .arg(env!("CARGO_MANIFEST_DIR"))
-        .args(["build", "--now", DEMO_NOW, "--out"])
-        .arg(&out)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .assert()
-        .success();
+    let Some(chrome) = chromium("typing_into_the_search_box_puts_the_expected_incident_first") else { return };
+    let (_dir, out) = build_demo();
     let history = std::fs::read_to_string(out.join("incidents/index.html")).unwrap();
     // Words that newer records also hold, in their post-mortems or updates: the record whose title
     // holds them comes first although it is the oldest; two words, one only begun (a prefix);
