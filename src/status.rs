@@ -183,6 +183,28 @@ pub fn maintenance_phase(record: &Record, now: DateTime<Utc>) -> Option<Maintena
     })
 }
 
+impl MaintenancePhase {
+    /// The status a window in this phase shows, on the pages as in the API: Statuspage moves a
+    /// window from scheduled to in progress to completed by the clock.
+    pub fn status(self) -> RecordStatus {
+        match self {
+            MaintenancePhase::Upcoming => RecordStatus::Scheduled,
+            MaintenancePhase::Active => RecordStatus::InProgress,
+            MaintenancePhase::Over => RecordStatus::Completed,
+            MaintenancePhase::Cancelled => RecordStatus::Cancelled,
+        }
+    }
+}
+
+/// The status a record shows at `now`: a maintenance window's phase, else the status it was
+/// written with (a window's `status: scheduled` is not left standing once its window is over).
+pub fn shown_status(record: &Record, now: DateTime<Utc>) -> Option<RecordStatus> {
+    match maintenance_phase(record, now) {
+        Some(phase) => Some(phase.status()),
+        None => record.status.as_ref().map(|s| s.value),
+    }
+}
+
 /// One day of a service's history bar.
 #[derive(Debug, Clone, Serialize)]
 pub struct Day {

@@ -594,3 +594,40 @@ fn the_demo_sites_private_records_are_in_no_public_file() {
         }
     }
 }
+
+/// The pages tell a window's phase as the API does, by the build's clock: MNT-ACTIVE is written
+/// `status: scheduled`, and shows Scheduled before its window, In progress inside it and Completed
+/// after it — on its own page, in the history, under the history's status filters and in the API.
+#[test]
+fn the_pages_show_a_windows_phase_as_the_api_does() {
+    let seen = |now: &str| {
+        let pages = build_at(Audience::Public, now);
+        let page = text(&pages, "incidents/MNT-ACTIVE/index.html");
+        let head = page.split("<header class=\"record-head").nth(1).and_then(|h| h.split("</header>").next());
+        let page = head.expect("the record's page has its header");
+        let badges: Vec<&str> = ["scheduled", "in-progress", "completed"]
+            .into_iter()
+            .filter(|class| page.contains(&format!("<span class=\"badge status-{class}\">")))
+            .collect();
+        let filters: Vec<String> = pages
+            .keys()
+            .filter(|p| p.starts_with("incidents/status/") && p.ends_with("/index.html"))
+            .filter(|p| text(&pages, p).contains("incidents/MNT-ACTIVE/\""))
+            .map(|p| p.to_string())
+            .collect();
+        let all = &json(&pages, "api/v2/scheduled-maintenances.json")["scheduled_maintenances"];
+        (badges, filters, find(all, "MNT-ACTIVE")["status"].as_str().unwrap().to_string())
+    };
+    fn expect(badge: &'static str, filter: &str, api: &str) -> (Vec<&'static str>, Vec<String>, String) {
+        (vec![badge], vec![format!("incidents/status/{filter}/index.html")], api.to_string())
+    }
+    assert_eq!(seen("2026-03-04T10:00:00Z"), expect("scheduled", "scheduled", "scheduled"));
+    assert_eq!(seen("2026-03-04T12:00:00Z"), expect("in-progress", "in_progress", "in_progress"));
+    assert_eq!(seen("2026-03-04T13:00:00Z"), expect("completed", "completed", "completed"));
+
+    // The history's row carries the window, so that live.js moves its badge between builds too.
+    let pages = build(Audience::Public);
+    assert!(text(&pages, "incidents/index.html").contains(
+        r#"<li class="row edge-maintenance" data-window-from="2026-03-04T11:00:00Z" data-window-until="2026-03-04T13:00:00Z">"#
+    ));
+}

@@ -579,9 +579,7 @@ fn incident(
     let phase = status::maintenance_phase(record, now);
     let (status_word, impact) = match phase {
         Some(MaintenancePhase::Cancelled) => return None,
-        Some(MaintenancePhase::Upcoming) => ("scheduled", "maintenance"),
-        Some(MaintenancePhase::Active) => ("in_progress", "maintenance"),
-        Some(MaintenancePhase::Over) => ("completed", "maintenance"),
+        Some(phase) => (statuspage_status(phase.status()), "maintenance"),
         None => {
             // As written, unless `now` lies before some of the record's updates (a build of an
             // earlier day): then as the latest update by `now` said.

@@ -358,7 +358,7 @@ impl<'a> Shared<'a> {
             kind: if maintenance { "maintenance" } else { "incident" },
             maintenance,
             severity: r.severity.as_ref().map(|s| self.severity(s)),
-            status: r.status.as_ref().map(|s| record_status_label(s.value, &self.words)),
+            status: status::shown_status(r, self.clock.now).map(|s| record_status_label(s, &self.words)),
             summary: r.summary.clone().filter(|s| !s.trim().is_empty()),
             impact,
             start,

@@ -11,6 +11,7 @@ use super::context::{record_status_label, Card, Shared};
 use super::{Rendered, Renderer};
 use crate::record::Status as RecordStatus;
 use crate::render::urls;
+use crate::status;
 use anyhow::Result;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
@@ -172,9 +173,9 @@ pub fn pages(r: &Renderer, put: &(dyn Fn(Rendered) -> Result<()> + Sync)) -> Res
         .iter()
         .map(|(_, st)| (*st, true))
         .chain(RecordStatus::MAINTENANCE.iter().map(|(_, st)| (*st, false)));
+    let shown: Vec<Option<RecordStatus>> = records.iter().map(|r| status::shown_status(r, s.clock.now)).collect();
     for (st, always) in statuses {
-        let members: Vec<usize> =
-            order.iter().copied().filter(|&i| records[i].status.as_ref().is_some_and(|x| x.value == st)).collect();
+        let members: Vec<usize> = order.iter().copied().filter(|&i| shown[i] == Some(st)).collect();
         if members.is_empty() && !always {
             continue;
         }
