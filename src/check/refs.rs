@@ -125,7 +125,7 @@ pub(super) fn unknown_role(ix: &Index, record: &Record, out: &mut Vec<Diagnostic
 /// `unknown-service`: an `impact` key that is not a service in schema/services.yaml.
 pub(super) fn unknown_service(ix: &Index, record: &Record, out: &mut Vec<Diagnostic>) {
     for impact in &record.impact {
-        known_service(ix, record, &impact.service, out);
+        known_service(ix, &record.path, &impact.service, out);
     }
 }
 
@@ -133,17 +133,7 @@ pub(super) fn unknown_service(ix: &Index, record: &Record, out: &mut Vec<Diagnos
 pub(super) fn runbook_services(ix: &Index, out: &mut Vec<Diagnostic>) {
     for runbook in ix.input.runbooks {
         for service in &runbook.services {
-            if !ix.services.contains(service.value.as_str()) {
-                out.push(
-                    Diagnostic::error(
-                        &runbook.path,
-                        service.pos,
-                        "unknown-service",
-                        format!("unknown service `{}` (not in schema/services.yaml)", service.value),
-                    )
-                    .suggest(service, ix.policy().services.iter().map(|s| s.id.as_str())),
-                );
-            }
+            known_service(ix, &runbook.path, service, out);
         }
     }
 }
@@ -196,15 +186,16 @@ pub(super) fn unknown_related(ix: &Index, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Whether `service` (named anywhere in `record`) is in schema/services.yaml; an `unknown-service`
-/// error with the closest id when it is not. The one wording for every place that names services.
-pub(super) fn known_service(ix: &Index, record: &Record, service: &At<String>, out: &mut Vec<Diagnostic>) -> bool {
+/// Whether `service` (named anywhere in the record or runbook at `path`) is in
+/// schema/services.yaml; an `unknown-service` error with the closest id when it is not. The one
+/// wording for every place that names services.
+pub(super) fn known_service(ix: &Index, path: &str, service: &At<String>, out: &mut Vec<Diagnostic>) -> bool {
     if ix.services.contains(service.value.as_str()) {
         return true;
     }
     out.push(
         Diagnostic::error(
-            &record.path,
+            path,
             service.pos,
             "unknown-service",
             format!("unknown service `{}` (not in schema/services.yaml)", service.value),

@@ -168,6 +168,27 @@ fn suggestions_name_the_closest() {
 }
 
 #[test]
+fn a_runbooks_unknown_service_is_named_at_its_file_and_line() {
+    let (policy, _) = schema::parse(&SchemaSources { severities: None, roles: None, services: None });
+    let config = Config::default();
+    let runbooks = vec![Runbook {
+        id: "cdn-purge".into(),
+        path: "content/runbooks/cdn-purge.md".into(),
+        title: "Purge the CDN".into(),
+        services: vec![crate::record::At::new("chekout-api".to_string(), crate::diag::Pos { line: 3, col: 12 })],
+        body: String::new(),
+    }];
+    let input = Input { config: &config, policy: &policy, records: &[], runbooks: &runbooks, now: Utc::now() };
+    let d = run(&input).into_iter().find(|d| d.code == "unknown-service").expect("an unknown-service error");
+    assert_eq!(
+        (d.file.as_str(), d.line, d.column, d.level),
+        ("content/runbooks/cdn-purge.md", 3, Some(12), Level::Error)
+    );
+    assert_eq!(d.message, "unknown service `chekout-api` (not in schema/services.yaml)");
+    assert_eq!(d.hint.as_deref(), Some("did you mean `checkout-api`?"));
+}
+
+#[test]
 fn severity_events() {
     let text = GOOD.replace("    to: SEV-1", "    to: SEV-2");
     assert_eq!(check(&text), vec![("severity-mismatch", line_of(GOOD, "    event: severity") - 1, E)]);

@@ -11,7 +11,7 @@ pub(super) fn within_record(ix: &Index, record: &Record, out: &mut Vec<Diagnosti
     for e in record.timeline.iter().filter(|e| e.kind == EventKind::Update) {
         for i in &e.impact {
             let service = &i.service;
-            if !super::refs::known_service(ix, record, service, out) {
+            if !super::refs::known_service(ix, &record.path, service, out) {
                 continue;
             }
             let Some(level) = i.level else { continue };
