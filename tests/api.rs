@@ -597,7 +597,8 @@ fn the_demo_sites_private_records_are_in_no_public_file() {
 
 /// The pages tell a window's phase as the API does, by the build's clock: MNT-ACTIVE is written
 /// `status: scheduled`, and shows Scheduled before its window, In progress inside it and Completed
-/// after it — on its own page, in the history, under the history's status filters and in the API.
+/// after it — on its own page, in the history, under the history's status filters, in the API and in
+/// the Atom feed.
 #[test]
 fn the_pages_show_a_windows_phase_as_the_api_does() {
     let seen = |now: &str| {
@@ -616,7 +617,17 @@ fn the_pages_show_a_windows_phase_as_the_api_does() {
             .map(|p| p.to_string())
             .collect();
         let all = &json(&pages, "api/v2/scheduled-maintenances.json")["scheduled_maintenances"];
-        (badges, filters, find(all, "MNT-ACTIVE")["status"].as_str().unwrap().to_string())
+        let api = find(all, "MNT-ACTIVE")["status"].as_str().unwrap().to_string();
+        // The Atom feed's entry for it says the same, in words.
+        let feed = text(&pages, "feed.xml");
+        let entry = feed.split("<entry>").find(|e| e.contains("MNT-ACTIVE")).expect("a feed entry for MNT-ACTIVE");
+        let word = match api.as_str() {
+            "scheduled" => "Scheduled",
+            "in_progress" => "In progress",
+            _ => "Completed",
+        };
+        assert!(entry.contains(&format!("Status:&lt;/strong&gt; {word}&lt;/p&gt;")), "{entry}");
+        (badges, filters, api)
     };
     fn expect(badge: &'static str, filter: &str, api: &str) -> (Vec<&'static str>, Vec<String>, String) {
         (vec![badge], vec![format!("incidents/status/{filter}/index.html")], api.to_string())

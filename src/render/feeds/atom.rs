@@ -12,7 +12,7 @@ use crate::render::api::statuspage::{timing, Timing};
 use crate::render::api::{base_url, record_url, time};
 use crate::render::{Options, Pages};
 use crate::site::View;
-use crate::status::{self, MaintenancePhase, Status};
+use crate::status::{self, Status};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use std::fmt::Write as _;
@@ -148,13 +148,7 @@ fn entry(out: &mut String, view: &View, index: usize, timing: &Timing, opts: &Op
             xml_escape(&when(&w.from.with_timezone(&Utc))),
             xml_escape(&when(&w.until.with_timezone(&Utc)))
         );
-        let state = match phase {
-            MaintenancePhase::Upcoming => "Scheduled",
-            MaintenancePhase::Active => "In progress",
-            MaintenancePhase::Over => "Completed",
-            MaintenancePhase::Cancelled => "Cancelled",
-        };
-        let _ = write!(html, "<p><strong>Status:</strong> {state}</p>");
+        let _ = write!(html, "<p><strong>Status:</strong> {}</p>", phase.status().label());
     }
     let names: Vec<&str> = record
         .impact
