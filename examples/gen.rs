@@ -265,7 +265,6 @@ const ACTION_TITLES: [&str; 14] = [
     "Split the shared connection pool",
 ];
 
-/// "Checkout API".
 /// A service of the generated policy: (group, id, name).
 type Service = (String, String, String);
 
